@@ -1,0 +1,35 @@
+export * as content from "./gen/kith/v1/content_pb"
+export * as frames from "./gen/kith/v1/frames_pb"
+export * as certificates from "./gen/kith/v1/certificate_pb"
+export * as provisioning from "./gen/kith/v1/provisioning_pb"
+export { ErrorCode, KithError, httpStatusOf, isErrorCode, retryableCodes, type ErrorBody } from "./errors"
+export { Limits, ID_BYTES } from "./limits"
+export { toBase64Url, fromBase64Url, bytesEqual, concatBytes, utf8 } from "./bytes"
+export {
+  signDeviceCertificate,
+  verifyDeviceCertificate,
+  type DeviceCertificate,
+  type VerifiedCertificate,
+} from "./deviceCertificate"
+export { SignatureContext, signChallenge, verifyChallenge } from "./signing"
+export { checkProofOfWork, solveProofOfWork, leadingZeroBits } from "./proofOfWork"
+export {
+  decodeClientFrame,
+  decodeServerFrame,
+  encodeClientFrame,
+  encodeServerFrame,
+  assertNever,
+  type ClientFrame,
+  type ServerFrame,
+  type Delivery,
+} from "./frameCodec"
+export * as http from "./http"
+export {
+  Routes,
+  WS_PATH,
+  type RouteName,
+  type RouteSpec,
+  type BodyOf,
+  type ResponseOf,
+  type ParamsOf,
+} from "./http"

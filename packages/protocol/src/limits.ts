@@ -1,0 +1,37 @@
+/** Sizes and rates both sides enforce (docs/protocol.md §7). */
+export const Limits = {
+  /** Largest WebSocket frame either side accepts. */
+  maxFrameBytes: 2 * 1024 * 1024,
+  /** Largest single delivery payload (an MLS message or Welcome). */
+  maxPayloadBytes: 1024 * 1024,
+  /** Most deliveries in one Send or SubmitCommit frame. */
+  maxDeliveriesPerFrame: 16,
+  /** Most recipient devices of one delivery. */
+  maxRecipientsPerDelivery: 2500,
+  /** Most sequence numbers in one Ack. */
+  maxAcksPerFrame: 1000,
+  /** Largest HTTP request body. */
+  maxHttpBodyBytes: 512 * 1024,
+  /** Most key packages in one upload. */
+  maxKeyPackagesPerUpload: 100,
+  /** Most unclaimed one-time key packages a device may hold at the server. */
+  maxKeyPackagesPerDevice: 200,
+  maxKeyPackageBytes: 16 * 1024,
+  /** Largest encrypted profile. */
+  maxProfileBytes: 64 * 1024,
+  /** Most devices one account may have. */
+  maxDevicesPerAccount: 16,
+  /** Largest provisioning (device-linking) message. */
+  maxProvisioningBytes: 64 * 1024,
+  /** Undelivered mailbox entries expire after this long. */
+  mailboxRetentionMs: 30 * 24 * 3600 * 1000,
+  /** Unsealed deliveries (friend requests) an account may send per hour. */
+  unsealedPerHour: 30,
+  /** A message may be recalled by its sender for this long. */
+  recallWindowMs: 2 * 60 * 1000,
+  usernameMinLength: 3,
+  usernameMaxLength: 32,
+} as const
+
+/** Identifiers are random 16-byte values, written as base64url on HTTP. */
+export const ID_BYTES = 16
