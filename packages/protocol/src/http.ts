@@ -100,6 +100,7 @@ export const ProvisioningMessage = strict({ ciphertext: b64(Limits.maxProvisioni
 
 export const AccountIdParams = strict({ accountId: Id })
 export const DeviceIdParams = strict({ deviceId: Id })
+export const AccountKeyParams = strict({ accountPublicKey: Key32 })
 export const UsernameParams = strict({ username: Type.String({ maxLength: 64 }) })
 export const ProvisioningParams = strict({ provisioningId: Id })
 
@@ -169,6 +170,14 @@ export const Routes = {
     summary: "An account's public key and certified devices",
     params: AccountIdParams,
     response: AccountResponse,
+  },
+  lookupAccountByKey: {
+    method: "GET",
+    url: "/v1/account-keys/:accountPublicKey",
+    auth: "none",
+    summary: "Find the account registered for an account public key (restoring from a recovery phrase)",
+    params: AccountKeyParams,
+    response: UsernameLookupResponse,
   },
   deleteAccount: {
     method: "DELETE",

@@ -3,7 +3,7 @@ export * as frames from "./gen/kith/v1/frames_pb"
 export * as certificates from "./gen/kith/v1/certificate_pb"
 export * as provisioning from "./gen/kith/v1/provisioning_pb"
 export { ErrorCode, KithError, httpStatusOf, isErrorCode, retryableCodes, type ErrorBody } from "./errors"
-export { Limits, ID_BYTES } from "./limits"
+export { Limits, ID_BYTES, MLS_CIPHERSUITE } from "./limits"
 export { toBase64Url, fromBase64Url, bytesEqual, concatBytes, utf8 } from "./bytes"
 export {
   signDeviceCertificate,

@@ -35,3 +35,10 @@ export const Limits = {
 
 /** Identifiers are random 16-byte values, written as base64url on HTTP. */
 export const ID_BYTES = 16
+
+/**
+ * The one MLS ciphersuite Kith speaks: X-Wing (X25519 + ML-KEM-768) hybrid KEM
+ * for post-quantum confidentiality, ChaCha20-Poly1305, SHA-512, Ed25519
+ * signatures. docs/crypto.md says why and what it costs.
+ */
+export const MLS_CIPHERSUITE = "MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519" as const
