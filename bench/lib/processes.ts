@@ -1,0 +1,68 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const root = new URL("../..", import.meta.url).pathname
+const hasTaskset = spawnSync("taskset", ["--version"]).status === 0
+
+/** Runs a TypeScript entry point in its own Node process, pinned to one core when possible. */
+export function spawnTs(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  core?: number,
+): ChildProcess {
+  const command = ["node", "--import", "tsx", join(root, entry), ...args]
+  const [file, ...rest] =
+    hasTaskset && core !== undefined ? ["taskset", "-c", String(core), ...command] : command
+  return spawn(file!, rest, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  })
+}
+
+/** Resolves with the port from the first stdout JSON line that names one. */
+export function portOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let buffered = ""
+    child.stdout!.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString()
+      for (const line of buffered.split("\n")) {
+        const match = /"port":\s*(\d+)/.exec(line)
+        if (match) return resolve(Number(match[1]))
+      }
+    })
+    child.once("exit", (code) => reject(new Error(`process exited (${code}) before listening`)))
+  })
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((r) => child.once("exit", r))
+  child.kill("SIGTERM")
+  await exited
+}
+
+export function tempDir(prefix: string): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix))
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) }
+}
+
+/** Runs the load generator to completion and parses its one-line JSON report. */
+export async function runLoad<T>(options: object): Promise<T> {
+  const child = spawnTs("bench/load.ts", [JSON.stringify(options)], {}, 1)
+  let out = ""
+  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()))
+  const code = await new Promise((r) => child.once("exit", r))
+  if (code !== 0) throw new Error(`load generator failed (${code})`)
+  return JSON.parse(out.trim().split("\n").pop()!) as T
+}
+
+/** Resident memory of a process in KiB, from /proc. */
+export function rssKiB(pid: number): number | undefined {
+  const r = spawnSync("ps", ["-o", "rss=", "-p", String(pid)])
+  const value = Number(r.stdout.toString().trim())
+  return Number.isFinite(value) && value > 0 ? value : undefined
+}
