@@ -27,5 +27,5 @@ wss.on("connection", (ws) => {
 
 wss.on("listening", () => {
   const address = wss.address()
-  if (typeof address === "object") console.log(JSON.stringify({ msg: "listening", port: address.port }))
+  if (address && typeof address === "object") console.log(JSON.stringify({ msg: "listening", port: address.port }))
 })
