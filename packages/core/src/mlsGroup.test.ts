@@ -1,0 +1,183 @@
+import { toBase64Url, utf8 } from "@kith/protocol"
+import { ed25519 } from "@noble/curves/ed25519.js"
+import { describe, expect, it } from "vitest"
+import { credentialFor, identifyLeaf, kithAuthService, type LeafIdentity } from "./credential"
+import { certifyDevice, keyPairFromSeed, type Identity } from "./identity"
+import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
+import {
+  clientConfigWith,
+  commitProposals,
+  decodePayload,
+  decodeState,
+  encodeState,
+  encryptApplication,
+  epochOf,
+  groupMembers,
+  joinFromWelcome,
+  newGroup,
+  processGroupMessage,
+  type GroupState,
+} from "./mlsGroup"
+import { localIdentity } from "./testing/localIdentity"
+import { acceptAll } from "ts-mls"
+
+const config = clientConfigWith(kithAuthService(() => true))
+
+async function keyPackage(identity: Identity) {
+  const record = await generateKeyPackageRecord(identity, false)
+  return { keyPackage: keyPackageOf(record), privatePackage: privatePackageOf(record, identity) }
+}
+
+async function receive(state: GroupState, payload: Uint8Array) {
+  const message = decodePayload(payload)
+  if (message?.wireformat !== "mls_private_message") throw new Error("expected a private message")
+  return processGroupMessage(state, message, acceptAll)
+}
+
+describe("credentials [C1] [C2]", () => {
+  it("identify a leaf by its certificate", () => {
+    const alice = localIdentity()
+    const leaf = identifyLeaf(credentialFor(alice.certificate), alice.device.publicKey)
+    expect(leaf.accountId).toBe(toBase64Url(alice.accountId))
+    expect(leaf.deviceId).toBe(toBase64Url(alice.deviceId))
+  })
+
+  it("refuse a certificate for another device key than the leaf's", () => {
+    const alice = localIdentity()
+    const mallory = localIdentity()
+    expect(() => identifyLeaf(credentialFor(alice.certificate), mallory.device.publicKey)).toThrow(
+      /another device key/,
+    )
+  })
+
+  it("refuse a certificate signed by a key other than the account key it names", async () => {
+    const alice = localIdentity()
+    const mallory = localIdentity()
+    // Mallory certifies her device under Alice's account id and key, signing with her own key.
+    const forged = certifyDevice(
+      alice.accountId,
+      mallory.account,
+      mallory.deviceId,
+      mallory.device.publicKey,
+      0,
+    )
+    const bytes = forged.slice()
+    // Swap in Alice's account key: now the signature no longer matches the key it names.
+    const at = indexOf(bytes, mallory.account.publicKey)
+    bytes.set(alice.account.publicKey, at)
+    const authService = kithAuthService(() => true)
+    expect(await authService.validateCredential(credentialFor(bytes), mallory.device.publicKey)).toBe(false)
+  })
+})
+
+describe("the MLS authentication service", () => {
+  it("refuses a forged credential when a member tries to add it", async () => {
+    const alice = localIdentity()
+    const bob = localIdentity()
+    const mallory = localIdentity()
+    const a = await keyPackage(alice)
+    let state = await newGroup(
+      crypto.getRandomValues(new Uint8Array(16)),
+      a.keyPackage,
+      a.privatePackage,
+      config,
+    )
+    // Mallory publishes a key package that carries Bob's certificate but her own signature key.
+    const forgedIdentity: Identity = { ...mallory, certificate: bob.certificate }
+    const forged = await keyPackage(forgedIdentity)
+    await expect(
+      commitProposals(state, [{ proposalType: "add", add: { keyPackage: forged.keyPackage } }]),
+    ).rejects.toThrow()
+    // Bob's genuine key package is accepted.
+    const genuine = await keyPackage(bob)
+    const committed = await commitProposals(state, [
+      { proposalType: "add", add: { keyPackage: genuine.keyPackage } },
+    ])
+    state = committed.state
+    expect(groupMembers(state).map((m) => m.accountId)).toEqual([
+      toBase64Url(alice.accountId),
+      toBase64Url(bob.accountId),
+    ])
+  })
+
+  it("refuses a leaf whose account key differs from the pinned one [C3]", async () => {
+    const alice = localIdentity()
+    const bob = localIdentity()
+    // An impostor account key certifying a device under Bob's account id.
+    const impostor = keyPairFromSeed(ed25519.utils.randomSecretKey())
+    const fake: Identity = {
+      ...bob,
+      account: impostor,
+      certificate: certifyDevice(bob.accountId, impostor, bob.deviceId, bob.device.publicKey, 0),
+    }
+    const warnings: LeafIdentity[] = []
+    const pinned = new Map([[toBase64Url(bob.accountId), bob.account.publicKey]])
+    const pinningConfig = clientConfigWith(
+      kithAuthService((leaf) => {
+        const key = pinned.get(leaf.accountId)
+        if (key && toBase64Url(key) !== toBase64Url(leaf.accountPublicKey)) {
+          warnings.push(leaf)
+          return false
+        }
+        return true
+      }),
+    )
+    const a = await keyPackage(alice)
+    const state = await newGroup(
+      crypto.getRandomValues(new Uint8Array(16)),
+      a.keyPackage,
+      a.privatePackage,
+      pinningConfig,
+    )
+    const f = await keyPackage(fake)
+    await expect(
+      commitProposals(state, [{ proposalType: "add", add: { keyPackage: f.keyPackage } }]),
+    ).rejects.toThrow()
+    expect(warnings.map((w) => w.accountId)).toEqual([toBase64Url(bob.accountId)])
+  })
+})
+
+describe("groups", () => {
+  it("carry messages both ways, name their sender, and survive encode/decode", async () => {
+    const alice = localIdentity()
+    const bob = localIdentity()
+    const a = await keyPackage(alice)
+    const b = await keyPackage(bob)
+    let aliceState = await newGroup(
+      crypto.getRandomValues(new Uint8Array(16)),
+      a.keyPackage,
+      a.privatePackage,
+      config,
+    )
+    const added = await commitProposals(aliceState, [
+      { proposalType: "add", add: { keyPackage: b.keyPackage } },
+    ])
+    aliceState = added.state
+    const welcome = decodePayload(added.welcome!)
+    if (welcome?.wireformat !== "mls_welcome") throw new Error("expected a Welcome")
+    let bobState = await joinFromWelcome(welcome.welcome, b.keyPackage, b.privatePackage, config)
+    expect(epochOf(bobState)).toBe(epochOf(aliceState))
+
+    const hello = await encryptApplication(aliceState, utf8.encode("hello Bob"))
+    aliceState = hello.state
+    const received = await receive(bobState, hello.payload)
+    if (received.kind !== "application") throw new Error("expected an application message")
+    expect(utf8.decode(received.plaintext)).toBe("hello Bob")
+    expect(received.sender.accountId).toBe(toBase64Url(alice.accountId))
+    bobState = decodeState(encodeState(received.state), config)
+
+    const reply = await encryptApplication(bobState, utf8.encode("hi Alice"))
+    const back = await receive(aliceState, reply.payload)
+    if (back.kind !== "application") throw new Error("expected an application message")
+    expect(utf8.decode(back.plaintext)).toBe("hi Alice")
+    expect(back.sender.deviceId).toBe(toBase64Url(bob.deviceId))
+  })
+})
+
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+    return i
+  }
+  throw new Error("not found")
+}
