@@ -1,0 +1,14 @@
+/**
+ * What one part of the server tells the others about a mailbox (= a device):
+ * "news" — entries were stored, push them; "gone" — the device was removed,
+ * drop its connection. In-process by default; Redis pub/sub in a cluster.
+ * Events carry no payloads, only which mailbox.
+ */
+export type MailboxEvent = "news" | "gone"
+
+export interface MailboxBus {
+  publish(deviceIds: readonly string[], event: MailboxEvent): Promise<void>
+  /** Returns a function that unsubscribes. */
+  subscribe(deviceId: string, listener: (event: MailboxEvent) => void): () => void
+  close(): Promise<void>
+}

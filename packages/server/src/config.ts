@@ -1,0 +1,42 @@
+import type { LevelWithSilent } from "pino"
+import type { Clock } from "./clock"
+import { systemClock } from "./clock"
+
+export interface ServerConfig {
+  /** 0 picks a free port (tests). */
+  port: number
+  /** Defaults to 127.0.0.1; main.ts passes 0.0.0.0. */
+  host?: string
+  /** Where kith.sqlite lives. */
+  dataDir: string
+  /** Leading zero bits a registration must pay for (default 20). */
+  powDifficulty?: number
+  logLevel?: LevelWithSilent
+  /** Where log lines go (default stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream
+  /** The clock every expiry is measured with; tests move it. */
+  now?: Clock
+  /** Requests per minute one (hashed) IP may make to routes that need no session. */
+  anonymousRequestsPerMinute?: number
+  /** Honour X-Forwarded-For from a reverse proxy in front of the server. */
+  trustProxy?: boolean
+  /** How often the expiry sweep runs (default one minute). */
+  sweepIntervalMs?: number
+}
+
+export type ResolvedConfig = Required<Omit<ServerConfig, "logStream">> & Pick<ServerConfig, "logStream">
+
+export function resolveConfig(config: ServerConfig): ResolvedConfig {
+  return {
+    port: config.port,
+    host: config.host ?? "127.0.0.1",
+    dataDir: config.dataDir,
+    powDifficulty: config.powDifficulty ?? 20,
+    logLevel: config.logLevel ?? "info",
+    logStream: config.logStream,
+    now: config.now ?? systemClock,
+    anonymousRequestsPerMinute: config.anonymousRequestsPerMinute ?? 600,
+    trustProxy: config.trustProxy ?? false,
+    sweepIntervalMs: config.sweepIntervalMs ?? 60_000,
+  }
+}

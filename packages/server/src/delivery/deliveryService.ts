@@ -1,0 +1,93 @@
+import { ErrorCode, fromBase64Url, KithError, Limits, toBase64Url, type Delivery } from "@kith/protocol"
+import type { ServerContext } from "../context"
+import type { DeliveryResult } from "../storage/store"
+import { planDeliveries, type DeliveryPlan } from "./planDeliveries"
+import { dayOf } from "../clock"
+
+/** Who is sending, when the connection is authenticated; sealed deliveries do not need it. */
+export interface Sender {
+  accountId: string
+}
+
+/** Accepts a Send: returns the recipients that are not devices. Stored durably before it returns. */
+export async function acceptSend(
+  ctx: ServerContext,
+  deliveries: readonly Delivery[],
+  sender: Sender | undefined,
+): Promise<Uint8Array[]> {
+  const plan = await authorise(ctx, deliveries, sender)
+  const result = await ctx.store.mailboxes.deliver(plan.stored, ctx.clock() + Limits.mailboxRetentionMs)
+  return announce(ctx, plan, result)
+}
+
+/**
+ * Accepts a SubmitCommit if it is the first for its epoch, storing its
+ * deliveries in the same transaction; otherwise throws KITH_ERR_EPOCH_CONFLICT
+ * carrying the group's current epoch, and stores nothing.
+ */
+export async function acceptCommit(
+  ctx: ServerContext,
+  groupId: Uint8Array,
+  epoch: bigint,
+  deliveries: readonly Delivery[],
+  sender: Sender | undefined,
+): Promise<Uint8Array[]> {
+  // Stored as a bigint column through JavaScript numbers: 2^53 epochs is more than any group will see.
+  if (epoch >= BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new KithError(ErrorCode.BadFrame, "epoch out of range")
+  }
+  const plan = await authorise(ctx, deliveries, sender)
+  const now = ctx.clock()
+  const result = await ctx.store.mailboxes.submitCommit(
+    toBase64Url(groupId),
+    Number(epoch),
+    plan.stored,
+    now + Limits.mailboxRetentionMs,
+    dayOf(now),
+  )
+  if (result.kind === "conflict") {
+    ctx.metrics.commitsConflicted.inc()
+    throw new KithError(ErrorCode.EpochConflict, "another commit already took this epoch", {
+      currentEpoch: BigInt(result.currentEpoch),
+    })
+  }
+  ctx.metrics.commitsAccepted.inc()
+  return announce(ctx, plan, result)
+}
+
+async function authorise(
+  ctx: ServerContext,
+  deliveries: readonly Delivery[],
+  sender: Sender | undefined,
+): Promise<DeliveryPlan> {
+  const deviceIds = new Set<string>()
+  for (const d of deliveries) for (const r of d.recipients) deviceIds.add(toBase64Url(r.deviceId))
+  const recipients = await ctx.store.mailboxes.lookupRecipients([...deviceIds])
+  const plan = planDeliveries(deliveries, recipients, sender?.accountId)
+  if (plan.unsealedCount > 0 && sender !== undefined) {
+    const decision = ctx.rateLimiter.take(
+      `unsealed:${sender.accountId}`,
+      plan.unsealedCount,
+      Limits.unsealedPerHour,
+      3_600_000,
+    )
+    if (!decision.allowed) {
+      throw new KithError(ErrorCode.RateLimited, "too many friend requests this hour", {
+        retryAfterMs: decision.retryAfterMs,
+      })
+    }
+  }
+  return plan
+}
+
+async function announce(
+  ctx: ServerContext,
+  plan: DeliveryPlan,
+  result: DeliveryResult,
+): Promise<Uint8Array[]> {
+  ctx.metrics.deliveriesAccepted.inc(plan.stored.length)
+  ctx.metrics.mailboxEntriesStored.inc(result.entries)
+  await ctx.bus.publish(result.delivered, "news")
+  const unknown = new Set([...plan.unknown, ...result.unknown])
+  return [...unknown].map((id) => fromBase64Url(id)!)
+}

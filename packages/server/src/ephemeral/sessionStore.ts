@@ -1,0 +1,75 @@
+import { createHash } from "node:crypto"
+import { toBase64Url } from "@kith/protocol"
+import type { Clock } from "../clock"
+import { randomBytesArray } from "../ids"
+
+/** A device session: what a bearer token stands for. */
+export interface Session {
+  accountId: string
+  deviceId: string
+  expiresAtMs: number
+}
+
+/**
+ * Device sessions, in memory only (Redis with TTLs in a cluster): a restart
+ * ends every session and devices sign a new challenge.
+ */
+export interface SessionStore {
+  open(accountId: string, deviceId: string, ttlMs: number): { token: string; expiresAtMs: number }
+  get(token: string): Session | undefined
+  endDevices(deviceIds: readonly string[]): void
+  prune(): void
+}
+
+/** A device rarely needs more than a few live sessions; the oldest go first. */
+const MAX_SESSIONS_PER_DEVICE = 16
+
+export class MemorySessionStore implements SessionStore {
+  // Keyed by SHA-256 of the token: a memory dump yields no usable token.
+  private readonly sessions = new Map<string, Session>()
+  private readonly byDevice = new Map<string, string[]>()
+
+  constructor(private readonly clock: Clock) {}
+
+  open(accountId: string, deviceId: string, ttlMs: number): { token: string; expiresAtMs: number } {
+    const token = toBase64Url(randomBytesArray(32))
+    const key = keyOf(token)
+    const expiresAtMs = this.clock() + ttlMs
+    this.sessions.set(key, { accountId, deviceId, expiresAtMs })
+    const keys = [...(this.byDevice.get(deviceId) ?? []), key]
+    while (keys.length > MAX_SESSIONS_PER_DEVICE) this.sessions.delete(keys.shift()!)
+    this.byDevice.set(deviceId, keys)
+    return { token, expiresAtMs }
+  }
+
+  get(token: string): Session | undefined {
+    const session = this.sessions.get(keyOf(token))
+    if (session === undefined || session.expiresAtMs <= this.clock()) return undefined
+    return session
+  }
+
+  endDevices(deviceIds: readonly string[]): void {
+    for (const deviceId of deviceIds) {
+      for (const key of this.byDevice.get(deviceId) ?? []) this.sessions.delete(key)
+      this.byDevice.delete(deviceId)
+    }
+  }
+
+  prune(): void {
+    const now = this.clock()
+    for (const [deviceId, keys] of this.byDevice) {
+      const live = keys.filter((key) => {
+        const session = this.sessions.get(key)
+        if (session !== undefined && session.expiresAtMs > now) return true
+        this.sessions.delete(key)
+        return false
+      })
+      if (live.length === 0) this.byDevice.delete(deviceId)
+      else this.byDevice.set(deviceId, live)
+    }
+  }
+}
+
+function keyOf(token: string): string {
+  return createHash("sha256").update(token).digest("base64url")
+}

@@ -1,0 +1,58 @@
+import { parseArgs } from "node:util"
+import type { LevelWithSilent } from "pino"
+import { startServer } from "./index"
+import { createLogger, safeError } from "./observability/logger"
+
+/**
+ * `npm start`: flags win over environment variables, which win over defaults.
+ *   --port / KITH_PORT (8080)   --host / KITH_HOST (0.0.0.0)   --data-dir / KITH_DATA_DIR (./data)
+ *   KITH_POW_DIFFICULTY (20)    KITH_LOG_LEVEL (info)
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    host: { type: "string" },
+    "data-dir": { type: "string" },
+  },
+})
+const env = process.env
+const logLevel = (env.KITH_LOG_LEVEL ?? "info") as LevelWithSilent
+const log = createLogger(logLevel)
+
+function integer(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === "") return fallback
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 0) {
+    log.fatal(`${name} must be a non-negative integer`)
+    process.exit(2)
+  }
+  return n
+}
+
+const server = await startServer({
+  port: integer(values.port ?? env.KITH_PORT, 8080, "port"),
+  host: values.host ?? env.KITH_HOST ?? "0.0.0.0",
+  dataDir: values["data-dir"] ?? env.KITH_DATA_DIR ?? "./data",
+  powDifficulty: integer(env.KITH_POW_DIFFICULTY, 20, "KITH_POW_DIFFICULTY"),
+  logLevel,
+})
+log.info({ port: server.port }, "kith server started")
+
+// Nothing one request does may take the process down; log (without details) and carry on.
+process.on("unhandledRejection", (error) => log.error({ err: safeError(error) }, "unhandled rejection"))
+
+let stopping = false
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, "shutting down")
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: safeError(error) }, "shutdown failed")
+        process.exit(1)
+      },
+    )
+  })
+}

@@ -1,0 +1,119 @@
+import type { Kysely } from "kysely"
+import type { Database } from "../schema"
+import type {
+  CommitResult,
+  DeliveryResult,
+  MailboxEntry,
+  MailboxStore,
+  RecipientInfo,
+  StoredDelivery,
+} from "../store"
+import { toBytes, toNumber } from "../columnTypes"
+import { chunks } from "../chunks"
+import { insertDeliveries } from "./deliveryRows"
+import { releaseCiphertexts } from "./ciphertextRefs"
+
+export class KyselyMailboxStore implements MailboxStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async lookupRecipients(deviceIds: string[]): Promise<Map<string, RecipientInfo>> {
+    const found = new Map<string, RecipientInfo>()
+    for (const chunk of chunks(deviceIds)) {
+      const rows = await this.db
+        .selectFrom("devices")
+        .innerJoin("accounts", "accounts.id", "devices.account_id")
+        .select(["devices.id as deviceId", "accounts.id as accountId", "accounts.delivery_verifier"])
+        .where("devices.id", "in", chunk)
+        .execute()
+      for (const row of rows) {
+        found.set(row.deviceId, {
+          accountId: row.accountId,
+          deliveryVerifier: row.delivery_verifier === null ? null : toBytes(row.delivery_verifier),
+        })
+      }
+    }
+    return found
+  }
+
+  async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
+    return this.db.transaction().execute((trx) => insertDeliveries(trx, deliveries, expiresAtMs))
+  }
+
+  async submitCommit(
+    groupId: string,
+    epoch: number,
+    deliveries: StoredDelivery[],
+    expiresAtMs: number,
+    today: number,
+  ): Promise<CommitResult> {
+    return this.db.transaction().execute(async (trx): Promise<CommitResult> => {
+      // Compare-and-set: only a row still at `epoch` moves on, so of two racing commits one wins.
+      const advanced = await trx
+        .updateTable("groups")
+        .set({ epoch: epoch + 1, last_active_day: today })
+        .where("group_id", "=", groupId)
+        .where("epoch", "=", epoch)
+        .executeTakeFirst()
+      if (Number(advanced.numUpdatedRows) === 0) {
+        const created = await trx
+          .insertInto("groups")
+          .values({ group_id: groupId, epoch: epoch + 1, last_active_day: today })
+          .onConflict((oc) => oc.column("group_id").doNothing())
+          .executeTakeFirst()
+        if (Number(created.numInsertedOrUpdatedRows) === 0) {
+          const row = await trx
+            .selectFrom("groups")
+            .select("epoch")
+            .where("group_id", "=", groupId)
+            .executeTakeFirstOrThrow()
+          return { kind: "conflict", currentEpoch: toNumber(row.epoch) }
+        }
+      }
+      return { kind: "accepted", ...(await insertDeliveries(trx, deliveries, expiresAtMs)) }
+    })
+  }
+
+  async lastSeq(deviceId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom("devices")
+      .select("next_seq")
+      .where("id", "=", deviceId)
+      .executeTakeFirst()
+    return row === undefined ? 0 : toNumber(row.next_seq) - 1
+  }
+
+  async fetch(deviceId: string, afterSeq: number, limit: number, nowMs: number): Promise<MailboxEntry[]> {
+    const rows = await this.db
+      .selectFrom("mailbox_entries")
+      .innerJoin("ciphertexts", "ciphertexts.id", "mailbox_entries.ciphertext_id")
+      .select(["mailbox_entries.seq", "ciphertexts.payload"])
+      .where("mailbox_entries.device_id", "=", deviceId)
+      .where("mailbox_entries.seq", ">", afterSeq)
+      .where("mailbox_entries.expires_at", ">", nowMs)
+      .orderBy("mailbox_entries.seq")
+      .limit(limit)
+      .execute()
+    return rows.map((r) => ({ seq: toNumber(r.seq), payload: toBytes(r.payload) }))
+  }
+
+  async ack(deviceId: string, seqs: number[]): Promise<number> {
+    if (seqs.length === 0) return 0
+    return this.db.transaction().execute(async (trx) => {
+      let deleted = 0
+      for (const chunk of chunks(seqs)) {
+        const rows = await trx
+          .deleteFrom("mailbox_entries")
+          .where("device_id", "=", deviceId)
+          .where("seq", "in", chunk)
+          .returning("ciphertext_id")
+          .execute()
+        deleted += rows.length
+        await releaseCiphertexts(
+          trx,
+          rows.map((r) => r.ciphertext_id),
+        )
+      }
+      return deleted
+    })
+  }
+}

@@ -1,0 +1,35 @@
+import { mkdirSync } from "node:fs"
+import { join } from "node:path"
+import BetterSqlite3 from "better-sqlite3"
+import { Kysely, SqliteDialect } from "kysely"
+import type { Database } from "./schema"
+import type { Store } from "./store"
+import { migrateToLatest } from "./migrations"
+import { createKyselyStore } from "./kysely/kyselyStore"
+
+export const DATABASE_FILE = "kith.sqlite"
+
+/**
+ * Opens (creating if needed) the embedded database in `dataDir` and brings it
+ * to the latest schema. WAL with synchronous=FULL: a transaction that returned
+ * is on disk, so an Ok sent after it survives a crash or power loss.
+ */
+export async function openSqliteDatabase(dataDir: string): Promise<Kysely<Database>> {
+  mkdirSync(dataDir, { recursive: true })
+  const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE))
+  sqlite.pragma("journal_mode = WAL")
+  sqlite.pragma("synchronous = FULL")
+  sqlite.pragma("busy_timeout = 5000")
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  try {
+    await migrateToLatest(db as Kysely<unknown>, "sqlite")
+  } catch (e) {
+    await db.destroy()
+    throw e
+  }
+  return db
+}
+
+export async function openSqliteStore(dataDir: string): Promise<Store> {
+  return createKyselyStore(await openSqliteDatabase(dataDir))
+}

@@ -1,0 +1,228 @@
+import type { RawData, WebSocket } from "ws"
+import { assertNever, decodeClientFrame, ErrorCode, KithError, type ClientFrame } from "@kith/protocol"
+import type { ServerContext } from "../context"
+import type { MailboxEvent } from "../bus/mailboxBus"
+import { acceptCommit, acceptSend, type Sender } from "../delivery/deliveryService"
+import { MailboxPump } from "./mailboxPump"
+import { peekRequestId } from "./peekRequestId"
+import { asKithError, serverFrames } from "./serverFrames"
+import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
+import { safeError } from "../observability/logger"
+
+/** Frames that fail to decode before the connection is dropped. */
+export const MAX_BAD_FRAMES = 20
+/** Frames waiting to be handled before the server stops reading from the socket. */
+const MAX_QUEUED_FRAMES = 32
+
+interface Authenticated {
+  token: string
+  deviceId: string
+  accountId: string
+  pump: MailboxPump
+  unsubscribe: () => void
+}
+
+/**
+ * One WebSocket: frames are handled one at a time, in the order they came;
+ * every failure of a request becomes an Error frame for that request, and
+ * the connection stays up (except after too many undecodable frames).
+ */
+export class Connection implements RegisteredConnection {
+  private badFrames = 0
+  private authenticated: Authenticated | undefined
+  private queue: Promise<void> = Promise.resolve()
+  private queued = 0
+  private closed = false
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly ctx: ServerContext,
+  ) {
+    ctx.metrics.wsConnections.inc()
+    socket.on("message", (data, isBinary) => this.receive(data, isBinary))
+    socket.on("close", () => this.release())
+    socket.on("error", () => this.release())
+  }
+
+  close(code: number, reason: string): void {
+    this.release()
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason)
+    }
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (this.closed) return
+    if (!isBinary) {
+      this.rejectBadFrame(0, new KithError(ErrorCode.BadFrame, "frames must be binary"))
+      return
+    }
+    const bytes = toBytes(data)
+    this.queued++
+    if (this.queued >= MAX_QUEUED_FRAMES) this.socket.pause()
+    this.queue = this.queue
+      .then(() => this.handle(bytes))
+      .catch(() => undefined)
+      .finally(() => {
+        this.queued--
+        if (this.queued < MAX_QUEUED_FRAMES && this.socket.isPaused) this.socket.resume()
+      })
+  }
+
+  private async handle(bytes: Uint8Array): Promise<void> {
+    if (this.closed) return
+    let frame: ClientFrame
+    try {
+      frame = decodeClientFrame(bytes)
+    } catch (error) {
+      this.rejectBadFrame(peekRequestId(bytes), error)
+      return
+    }
+    try {
+      await this.dispatch(frame)
+    } catch (error) {
+      this.replyError(frame.requestId, error)
+    }
+  }
+
+  private async dispatch(frame: ClientFrame): Promise<void> {
+    const { requestId, body } = frame
+    switch (body.case) {
+      case "authenticate":
+        return this.authenticate(requestId, body.value.sessionToken)
+      case "send": {
+        const unknown = await acceptSend(this.ctx, body.value.deliveries, this.sender())
+        this.send(serverFrames.ok(requestId, unknown))
+        return
+      }
+      case "submitCommit": {
+        const { groupId, epoch, deliveries } = body.value
+        const unknown = await acceptCommit(this.ctx, groupId, epoch, deliveries, this.sender())
+        this.send(serverFrames.ok(requestId, unknown))
+        return
+      }
+      case "ack":
+        return this.ack(requestId, body.value.seqs)
+      case "ping":
+        this.send(serverFrames.pong(requestId))
+        return
+      case undefined:
+        throw new KithError(ErrorCode.BadFrame, "missing frame type")
+      default:
+        return assertNever(body)
+    }
+  }
+
+  private async authenticate(requestId: number, token: string): Promise<void> {
+    if (this.authenticated !== undefined) {
+      throw new KithError(ErrorCode.BadRequest, "this connection is already authenticated")
+    }
+    const session = this.ctx.sessions.get(token)
+    if (session === undefined) throw new KithError(ErrorCode.Unauthenticated, "unknown or expired session")
+    const { deviceId, accountId } = session
+    // Listen before reading the backlog's end, so no entry falls between the two.
+    const unsubscribe = this.ctx.bus.subscribe(deviceId, (event) => this.onMailboxEvent(event))
+    let backlogUntilSeq: number
+    try {
+      backlogUntilSeq = await this.ctx.store.mailboxes.lastSeq(deviceId)
+    } catch (error) {
+      unsubscribe()
+      throw error
+    }
+    if (this.closed) {
+      unsubscribe()
+      return
+    }
+    const pump = new MailboxPump(deviceId, backlogUntilSeq, this.ctx.store.mailboxes, this.ctx.clock, {
+      entry: (entry) => {
+        this.ctx.metrics.mailboxEntriesPushed.inc()
+        this.send(serverFrames.entry(entry.seq, entry.payload))
+      },
+      caughtUp: () => this.send(serverFrames.caughtUp()),
+      failed: (error) => {
+        this.ctx.logger.error({ err: safeError(error) }, "mailbox push failed; closing the connection")
+        this.close(1011, "internal error")
+      },
+    })
+    this.authenticated = { token, deviceId, accountId, pump, unsubscribe }
+    this.ctx.connections.bind(deviceId, this)
+    this.send(serverFrames.ok(requestId))
+    pump.kick()
+  }
+
+  private async ack(requestId: number, seqs: bigint[]): Promise<void> {
+    const auth = this.requireSession()
+    const numbers = [...new Set(seqs.filter((s) => s <= BigInt(Number.MAX_SAFE_INTEGER)).map(Number))]
+    const deleted = await this.ctx.store.mailboxes.ack(auth.deviceId, numbers)
+    this.ctx.metrics.mailboxEntriesDelivered.inc(deleted)
+    auth.pump.acknowledged(numbers)
+    this.send(serverFrames.ok(requestId))
+  }
+
+  /** The sending account, if this connection's session is still valid; sealed sends need none. */
+  private sender(): Sender | undefined {
+    if (this.authenticated === undefined) return undefined
+    return this.ctx.sessions.get(this.authenticated.token) === undefined
+      ? undefined
+      : { accountId: this.authenticated.accountId }
+  }
+
+  private requireSession(): Authenticated {
+    const auth = this.authenticated
+    if (auth === undefined || this.ctx.sessions.get(auth.token) === undefined) {
+      throw new KithError(ErrorCode.Unauthenticated, "authenticate this connection first")
+    }
+    return auth
+  }
+
+  private onMailboxEvent(event: MailboxEvent): void {
+    switch (event) {
+      case "news":
+        this.authenticated?.pump.kick()
+        return
+      case "gone":
+        this.close(CloseCode.deviceGone, "device removed")
+        return
+      default:
+        return assertNever(event)
+    }
+  }
+
+  private rejectBadFrame(requestId: number, error: unknown): void {
+    this.replyError(requestId, error)
+    if (++this.badFrames >= MAX_BAD_FRAMES) this.close(CloseCode.tooManyBadFrames, "too many bad frames")
+  }
+
+  private replyError(requestId: number, failure: unknown): void {
+    const { error, unexpected } = asKithError(failure)
+    if (unexpected) this.ctx.logger.error({ err: safeError(failure) }, "frame failed")
+    this.ctx.metrics.framesRejected.inc({ code: error.code })
+    this.send(serverFrames.error(requestId, error))
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return
+    this.socket.send(bytes, { binary: true }, () => {
+      // A failed write means the socket is going away; its close event cleans up.
+    })
+  }
+
+  /** Stops everything this connection started; safe to call more than once. */
+  private release(): void {
+    if (this.closed) return
+    this.closed = true
+    this.ctx.metrics.wsConnections.dec()
+    const auth = this.authenticated
+    if (auth !== undefined) {
+      auth.pump.stop()
+      auth.unsubscribe()
+      this.ctx.connections.unbind(auth.deviceId, this)
+    }
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
