@@ -1,3 +1,4 @@
+import { randomBytes as nodeRandomBytes } from "node:crypto"
 import { ed25519 } from "@noble/curves/ed25519.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import {
@@ -35,7 +36,7 @@ export interface TestUser {
 }
 
 export function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length))
+  return new Uint8Array(nodeRandomBytes(length))
 }
 
 export function newKeyPair(): { publicKey: Uint8Array; privateKey: Uint8Array } {
@@ -97,7 +98,7 @@ export function certifyDevice(
     },
     account.privateKey,
   )
-  return { certificate, deviceIdBytes, ...deviceKeys }
+  return { certificate, deviceIdBytes, publicKey: deviceKeys.publicKey, privateKey: deviceKeys.privateKey }
 }
 
 export async function addDeviceBody(url: string, account: TestAccount, certificate: Uint8Array) {

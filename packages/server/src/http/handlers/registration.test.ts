@@ -56,7 +56,7 @@ describe("[H1] registration", () => {
     const keys = newKeyPair()
     const body = await registrationBody(t.url, keys.publicKey, keys.privateKey)
     const forged = fromBase64Url(body.challenge)!
-    forged[39] ^= 1
+    forged[39] = forged[39]! ^ 1
     const res = await call(t.url, "registerAccount", {
       body: {
         ...body,
