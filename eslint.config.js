@@ -1,7 +1,17 @@
 import tseslint from "typescript-eslint"
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "packages/protocol/src/gen/**", "data/**", "bench/results/**"] },
+  {
+    ignores: [
+      "**/node_modules/**",
+      "packages/protocol/src/gen/**",
+      "data/**",
+      "bench/results/**",
+      "packages/web/dist/**",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

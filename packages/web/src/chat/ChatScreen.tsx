@@ -1,0 +1,128 @@
+import { useCallback, useEffect, useMemo, useState } from "react"
+import { useTranslation } from "react-i18next"
+import { useAppState, useModel } from "../app/context"
+import { hrefOf } from "../app/route"
+import { TopBar } from "../components/TopBar"
+import type { ChatMessage } from "../model/viewTypes"
+import { Composer } from "./Composer"
+import { MessageList } from "./MessageList"
+import { firstUnreadOf } from "./timeline"
+import { errorText } from "../screens/useAsyncAction"
+
+/** One conversation: its history, warnings about new devices, and the composer. */
+export function ChatScreen({ chatId }: { chatId: string }) {
+  const { t } = useTranslation()
+  const model = useModel()
+  const state = useAppState()
+  const chat = state.chats.find((c) => c.id === chatId)
+  const messages = state.messages[chatId]
+  const [replyTo, setReplyTo] = useState<ChatMessage>()
+  const [error, setError] = useState<string>()
+  // Where the unread marker sits is decided when the chat opens, then kept while reading.
+  const [unread, setUnread] = useState<{ id?: string; count: number }>()
+
+  useEffect(() => {
+    setUnread(undefined)
+    setReplyTo(undefined)
+    return model.openChat(chatId)
+  }, [model, chatId])
+
+  useEffect(() => {
+    if (!unread && messages && chat)
+      setUnread({ id: firstUnreadOf(messages, chat.unread), count: chat.unread })
+  }, [unread, messages, chat])
+
+  // Reading: mark what is on screen as read while the page is visible.
+  useEffect(() => {
+    if (!chat || chat.unread === 0) return
+    const mark = () => document.visibilityState === "visible" && void model.markRead(chatId)
+    mark()
+    document.addEventListener("visibilitychange", mark)
+    return () => document.removeEventListener("visibilitychange", mark)
+  }, [model, chatId, chat, messages])
+
+  const fail = useCallback((e: unknown) => setError(errorText(t, e)), [t])
+  const actions = useMemo(
+    () => ({
+      onReply: (m: ChatMessage) => setReplyTo(m),
+      onRecall: (m: ChatMessage) => void model.recall(chatId, m.id).catch(fail),
+      onRetry: (m: ChatMessage) => void model.retry(chatId, m.id).catch(fail),
+    }),
+    [model, chatId, fail],
+  )
+  const warnings = state.warnings.filter((w) => chat?.memberIds.includes(w.accountId))
+
+  if (!chat) {
+    return (
+      <section className="screen">
+        <TopBar title="" back={hrefOf({ tab: "chats" })} />
+        <p className="placeholder">{t("chat.notFound")}</p>
+      </section>
+    )
+  }
+  return (
+    <section className="chat" aria-labelledby="chat-title">
+      <header className="topbar">
+        <a className="icon-button back-link" href={hrefOf({ tab: "chats" })} aria-label={t("common.back")}>
+          <span className="flip-rtl" aria-hidden="true">
+            ‹
+          </span>
+        </a>
+        <h1 id="chat-title" data-testid="chat-title">
+          {chat.title}
+        </h1>
+        <a
+          className="icon-button"
+          href={hrefOf({ tab: "chats", detail: { screen: "chat-info", conversationId: chatId } })}
+          aria-label={t("chat.info")}
+          data-testid="chat-info"
+        >
+          <span aria-hidden="true">⋯</span>
+        </a>
+      </header>
+      {warnings.map((w) => (
+        <div className="banner warning" role="alert" key={w.id} data-testid="device-warning">
+          {t("warnings.newDevice", { name: w.name })}{" "}
+          <a href={hrefOf({ tab: "contacts", detail: { screen: "safety", accountId: w.accountId } })}>
+            {t("safety.verify")}
+          </a>{" "}
+          <button type="button" className="button small secondary" onClick={() => model.dismissWarning(w.id)}>
+            {t("common.dismiss")}
+          </button>
+        </div>
+      ))}
+      {error && (
+        <div className="banner warning" role="alert">
+          {error}{" "}
+          <button type="button" className="button small secondary" onClick={() => setError(undefined)}>
+            {t("common.dismiss")}
+          </button>
+        </div>
+      )}
+      {messages ? (
+        <MessageList
+          messages={messages}
+          firstUnreadId={unread?.id}
+          unreadCount={unread?.count ?? 0}
+          now={state.now}
+          actions={actions}
+        />
+      ) : (
+        <p className="placeholder">{t("common.loading")}</p>
+      )}
+      <Composer
+        key={chatId}
+        initialDraft={model.draftOf(chatId)}
+        replyTo={replyTo}
+        disabled={chat.left === true}
+        onCancelReply={() => setReplyTo(undefined)}
+        onDraft={(text) => model.setDraft(chatId, text)}
+        onSend={(text) => {
+          const reply = replyTo?.id
+          setReplyTo(undefined)
+          void model.sendText(chatId, text, reply).catch(fail)
+        }}
+      />
+    </section>
+  )
+}

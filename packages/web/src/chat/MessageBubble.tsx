@@ -1,0 +1,113 @@
+import { memo } from "react"
+import { useTranslation } from "react-i18next"
+import { formatTime } from "../i18n/format"
+import type { ChatMessage, DeliveryState } from "../model/viewTypes"
+import { SystemLine } from "./SystemLine"
+
+export interface BubbleActions {
+  onReply(message: ChatMessage): void
+  onRecall(message: ChatMessage): void
+  onRetry(message: ChatMessage): void
+  onSelect(id: string | undefined): void
+}
+
+/**
+ * One message. Its text is a React text node, never markup: whatever a sender
+ * types (`<img onerror=…>` included) is shown as the characters typed.
+ */
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  showSender,
+  selected,
+  now,
+  actions,
+}: {
+  message: ChatMessage
+  showSender: boolean
+  selected: boolean
+  now: number
+  actions: BubbleActions
+}) {
+  const { t, i18n } = useTranslation()
+  const body = message.body
+  if (body.kind === "system") return <SystemLine event={body.event} />
+  const canRecall =
+    message.mine &&
+    body.kind === "text" &&
+    message.recallableUntil !== undefined &&
+    message.recallableUntil > now
+  return (
+    <div
+      className={message.mine ? "message-row mine" : "message-row"}
+      data-testid="message"
+      data-message-id={message.id}
+      data-mine={message.mine}
+    >
+      <div
+        className={`bubble${body.kind === "recalled" ? " recalled" : ""}${body.kind === "decrypt-failed" ? " failed-decrypt" : ""}`}
+        onClick={() => body.kind === "text" && actions.onSelect(selected ? undefined : message.id)}
+      >
+        {showSender && message.senderName && <span className="sender">{message.senderName}</span>}
+        {body.kind === "text" && (
+          <>
+            {body.replyTo && (
+              <span className="quote" data-testid="quote">
+                {body.replyTo.senderName ? `${body.replyTo.senderName}: ` : ""}
+                {body.replyTo.text ?? t("chat.originalUnavailable")}
+              </span>
+            )}
+            <span className="text" data-testid="message-text">
+              {body.text}
+            </span>
+          </>
+        )}
+        {body.kind === "recalled" && (
+          <span data-testid="recalled">{message.mine ? t("chat.youRecalled") : t("chat.recalled")}</span>
+        )}
+        {body.kind === "decrypt-failed" && (
+          <span data-testid="decrypt-failed">{t("chat.decryptFailed")}</span>
+        )}
+        <span className="meta">
+          <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at, i18n.language)}</time>
+          {message.mine && message.state && <StateMark state={message.state} />}
+        </span>
+        {message.state === "failed" && (
+          <button type="button" className="button small secondary" onClick={() => actions.onRetry(message)}>
+            {t("chat.retry")}
+          </button>
+        )}
+        {selected && body.kind === "text" && (
+          <span className="actions">
+            <button type="button" className="button small secondary" onClick={() => actions.onReply(message)}>
+              {t("chat.reply")}
+            </button>
+            {canRecall && (
+              <button
+                type="button"
+                className="button small secondary"
+                onClick={() => actions.onRecall(message)}
+              >
+                {t("chat.recall")}
+              </button>
+            )}
+          </span>
+        )}
+      </div>
+    </div>
+  )
+})
+
+function StateMark({ state }: { state: DeliveryState }) {
+  const { t } = useTranslation()
+  const icon = { sending: "🕓", sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!" }[state]
+  return (
+    <span
+      className={state === "failed" ? "status-failed" : undefined}
+      data-testid="delivery-state"
+      data-state={state}
+    >
+      <span aria-hidden="true">{icon} </span>
+      {t(`delivery.${state}`)}
+    </span>
+  )
+}

@@ -1,0 +1,51 @@
+import { useTranslation } from "react-i18next"
+import type { SystemEvent } from "../model/viewTypes"
+
+/** A centred line for what happened to the chat itself: members, names, admins, devices. */
+export function SystemLine({ event }: { event: SystemEvent }) {
+  const { t, i18n } = useTranslation()
+  const list = (names: string[]) => new Intl.ListFormat(i18n.language, { type: "conjunction" }).format(names)
+  let text: string
+  switch (event.kind) {
+    case "member-added":
+      text = event.actorName
+        ? t("system.addedBy", { actor: event.actorName, names: list(event.names) })
+        : t("system.added", { names: list(event.names) })
+      break
+    case "member-removed":
+      text = event.actorName
+        ? t("system.removedBy", { actor: event.actorName, names: list(event.names) })
+        : t("system.removed", { names: list(event.names) })
+      break
+    case "member-left":
+      text = t("system.left", { names: list(event.names) })
+      break
+    case "renamed":
+      text = event.actorName
+        ? t("system.renamedBy", { actor: event.actorName, name: event.name })
+        : t("system.renamed", { name: event.name })
+      break
+    case "admin-changed":
+      text = event.admin
+        ? t("system.madeAdmin", { name: event.name })
+        : t("system.noLongerAdmin", { name: event.name })
+      break
+    case "device-added":
+      text = t("system.deviceAdded", { name: event.name })
+      break
+    case "created":
+      text = event.actorName ? t("system.createdBy", { actor: event.actorName }) : t("system.created")
+      break
+    case "friend-accepted":
+      text = t("system.friendAccepted", { name: event.name })
+      break
+    case "removed-from-chat":
+      text = t("system.removedYou")
+      break
+  }
+  return (
+    <div className="system-line" role="note" data-testid="system-line" data-kind={event.kind}>
+      <span>{text}</span>
+    </div>
+  )
+}

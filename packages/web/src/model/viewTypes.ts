@@ -1,0 +1,89 @@
+/**
+ * What the screens show, shaped for rendering. The engine's records are turned
+ * into these in one place (fromEngine.ts) so the screens don't follow every
+ * change of the engine's internals.
+ */
+export type ChatKind = "direct" | "group" | "self"
+
+export type DeliveryState = "sending" | "sent" | "delivered" | "read" | "failed"
+
+export interface ChatSummary {
+  id: string
+  kind: ChatKind
+  /** The group's name, or the other person's name in a direct chat. */
+  title: string
+  memberIds: string[]
+  /** Group admins (end-to-end state; every member checks changes against it). */
+  adminIds: string[]
+  lastMessage?: { text: string; at: number; mine: boolean; recalled: boolean; senderName?: string }
+  unread: number
+  /** When something last happened, for ordering the list. */
+  activityAt: number
+  /** The other account in a direct chat. */
+  peerId?: string
+  /** True until the other person accepts a friend request made with this chat. */
+  pending?: boolean
+  /** I was removed from (or left) this chat: history stays readable, sending is off. */
+  left?: boolean
+}
+
+export type SystemEvent =
+  | { kind: "member-added"; actorName?: string; names: string[] }
+  | { kind: "member-removed"; actorName?: string; names: string[] }
+  | { kind: "member-left"; names: string[] }
+  | { kind: "renamed"; actorName?: string; name: string }
+  | { kind: "admin-changed"; name: string; admin: boolean }
+  | { kind: "device-added"; name: string }
+  | { kind: "created"; actorName?: string }
+  | { kind: "friend-accepted"; name: string }
+  | { kind: "removed-from-chat" }
+
+export interface ChatMessage {
+  id: string
+  at: number
+  mine: boolean
+  senderId?: string
+  senderName?: string
+  body:
+    | { kind: "text"; text: string; replyTo?: { id: string; text?: string; senderName?: string } }
+    | { kind: "recalled" }
+    | { kind: "decrypt-failed" }
+    | { kind: "system"; event: SystemEvent }
+  state?: DeliveryState
+  /** For my messages: can it still be recalled (clock-dependent; rechecked on tap). */
+  recallableUntil?: number
+}
+
+export interface Person {
+  accountId: string
+  name: string
+  username?: string
+  verified?: boolean
+  blocked?: boolean
+}
+
+export interface FriendRequestView {
+  id: string
+  direction: "incoming" | "outgoing"
+  accountId: string
+  name: string
+  greeting?: string
+  at: number
+}
+
+export interface DeviceView {
+  deviceId: string
+  fingerprint: string
+  current: boolean
+  addedAt?: number
+}
+
+export type ConnectionState = "online" | "connecting" | "offline"
+
+export interface Warning {
+  id: string
+  kind: "device-added"
+  accountId: string
+  name: string
+  at: number
+}

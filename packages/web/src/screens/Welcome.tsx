@@ -1,0 +1,178 @@
+import { useState } from "react"
+import { useTranslation } from "react-i18next"
+import { useModel } from "../app/context"
+import { LanguagePicker } from "./LanguagePicker"
+import { QrScanner } from "../components/QrScanner"
+import { useAsyncAction } from "./useAsyncAction"
+
+type Mode = "start" | "create" | "restore" | "link"
+
+/** First run: create an account, restore one from its recovery phrase, or link this browser as a new device. */
+export function Welcome() {
+  const { t } = useTranslation()
+  const [mode, setMode] = useState<Mode>("start")
+  return (
+    <main className="welcome">
+      <img className="logo" src="/icon.svg" alt="" width={96} height={96} />
+      <h1>{t("welcome.title")}</h1>
+      {mode === "start" && (
+        <>
+          <p>{t("welcome.tagline")}</p>
+          <button type="button" className="button" onClick={() => setMode("create")}>
+            {t("welcome.create")}
+          </button>
+          <button type="button" className="button secondary" onClick={() => setMode("restore")}>
+            {t("welcome.restore")}
+          </button>
+          <button type="button" className="button secondary" onClick={() => setMode("link")}>
+            {t("welcome.link")}
+          </button>
+          <LanguagePicker compact />
+        </>
+      )}
+      {mode === "create" && <CreateAccount onBack={() => setMode("start")} />}
+      {mode === "restore" && <Restore onBack={() => setMode("start")} />}
+      {mode === "link" && <LinkThisDevice onBack={() => setMode("start")} />}
+    </main>
+  )
+}
+
+function CreateAccount({ onBack }: { onBack: () => void }) {
+  const { t } = useTranslation()
+  const model = useModel()
+  const [name, setName] = useState("")
+  const { run, busy, error } = useAsyncAction(() => model.createAccount(name.trim()))
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void run()
+      }}
+    >
+      <h2>{t("welcome.create")}</h2>
+      <div className="field">
+        <label htmlFor="display-name">{t("profile.displayName")}</label>
+        <input
+          id="display-name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={64}
+          autoComplete="nickname"
+          required
+        />
+        <p className="hint">{t("welcome.nameHint")}</p>
+      </div>
+      {busy && <p role="status">{t("welcome.creating")}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy || name.trim() === ""}>
+          {t("common.continue")}
+        </button>
+        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
+          {t("common.back")}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function Restore({ onBack }: { onBack: () => void }) {
+  const { t } = useTranslation()
+  const model = useModel()
+  const [phrase, setPhrase] = useState("")
+  const { run, busy, error } = useAsyncAction(() => model.restore(phrase))
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void run()
+      }}
+    >
+      <h2>{t("welcome.restore")}</h2>
+      <div className="field">
+        <label htmlFor="phrase">{t("welcome.phraseLabel")}</label>
+        <textarea
+          id="phrase"
+          rows={4}
+          value={phrase}
+          onChange={(e) => setPhrase(e.target.value)}
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          dir="ltr"
+        />
+        <p className="hint">{t("welcome.restoreHint")}</p>
+      </div>
+      {busy && <p role="status">{t("welcome.restoring")}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy || phrase.trim() === ""}>
+          {t("welcome.restore")}
+        </button>
+        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
+          {t("common.back")}
+        </button>
+      </div>
+    </form>
+  )
+}
+
+function LinkThisDevice({ onBack }: { onBack: () => void }) {
+  const { t } = useTranslation()
+  const model = useModel()
+  const [code, setCode] = useState("")
+  const { run, busy, error } = useAsyncAction((c: string) => model.linkDevice(c))
+  return (
+    <form
+      className="form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void run(code)
+      }}
+    >
+      <h2>{t("welcome.link")}</h2>
+      <p>{t("welcome.linkHint")}</p>
+      <QrScanner
+        onCode={(c) => {
+          setCode(c)
+          void run(c)
+        }}
+      />
+      <div className="field">
+        <label htmlFor="link-code">{t("welcome.linkCode")}</label>
+        <input
+          id="link-code"
+          value={code}
+          onChange={(e) => setCode(e.target.value.trim())}
+          autoComplete="off"
+          spellCheck={false}
+          dir="ltr"
+        />
+      </div>
+      {busy && <p role="status">{t("welcome.linking")}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy || code === ""}>
+          {t("welcome.linkButton")}
+        </button>
+        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
+          {t("common.back")}
+        </button>
+      </div>
+    </form>
+  )
+}
