@@ -30,12 +30,14 @@ export class TestSocket {
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
       const frame = decodeServerFrame(new Uint8Array(data))
-      if (frame.requestId === 0) this.pushes.push(frame)
       const resolve = this.replies.get(frame.requestId)
-      if (frame.requestId !== 0 && resolve !== undefined) {
+      if (frame.requestId === 0 && frame.body.case !== "error") {
+        this.pushes.push(frame)
+      } else if (resolve !== undefined) {
         this.replies.delete(frame.requestId)
         resolve(frame)
-      } else if (frame.requestId !== 0) {
+      } else {
+        // Errors for frames that could not be read (request id 0) and replies to raw sends.
         this.unmatched.push(frame)
       }
       for (const watch of this.watchers) watch()
