@@ -23,19 +23,22 @@ export class TestSocket {
   readonly pushes: ServerFrame[] = []
   readonly closed: Promise<{ code: number; reason: string }>
   private nextRequestId = 1
-  private readonly replies = new Map<number, (frame: ServerFrame) => void>()
+  private readonly replies = new Map<
+    number,
+    { resolve: (frame: ServerFrame) => void; reject: (e: Error) => void }
+  >()
   private readonly unmatched: ServerFrame[] = []
   private watchers: (() => void)[] = []
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer) => {
       const frame = decodeServerFrame(new Uint8Array(data))
-      const resolve = this.replies.get(frame.requestId)
+      const pending = this.replies.get(frame.requestId)
       if (frame.requestId === 0 && frame.body.case !== "error") {
         this.pushes.push(frame)
-      } else if (resolve !== undefined) {
+      } else if (pending !== undefined) {
         this.replies.delete(frame.requestId)
-        resolve(frame)
+        pending.resolve(frame)
       } else {
         // Errors for frames that could not be read (request id 0) and replies to raw sends.
         this.unmatched.push(frame)
@@ -45,6 +48,9 @@ export class TestSocket {
     this.closed = new Promise((resolve) =>
       ws.on("close", (code, reason) => {
         resolve({ code, reason: reason.toString() })
+        // Requests still waiting will never be answered on this connection.
+        for (const pending of this.replies.values()) pending.reject(new Error("connection closed"))
+        this.replies.clear()
         for (const watch of this.watchers) watch()
       }),
     )
@@ -63,7 +69,9 @@ export class TestSocket {
   /** Sends a frame and waits for the reply with its request id. */
   async request(body: Init<Body>): Promise<ServerFrame> {
     const requestId = this.nextRequestId++
-    const reply = new Promise<ServerFrame>((resolve) => this.replies.set(requestId, resolve))
+    const reply = new Promise<ServerFrame>((resolve, reject) =>
+      this.replies.set(requestId, { resolve, reject }),
+    )
     this.sendRaw(encodeClientFrame({ requestId, body } as Omit<ClientFrame, "$typeName">))
     return withLimit(reply, `reply to request ${requestId}`)
   }
