@@ -4,6 +4,7 @@ import { App } from "./app/App"
 import { ModelContext } from "./app/context"
 import { setupI18n } from "./i18n/setup"
 import { AppModel } from "./model/appModel"
+import { serviceWorkerUrl } from "./app/trustedTypes"
 import "./styles/app.css"
 
 async function start() {
@@ -19,7 +20,9 @@ async function start() {
   await model.boot()
   // The shell works offline once the service worker has cached it.
   if ("serviceWorker" in navigator && import.meta.env.PROD) {
-    navigator.serviceWorker.register("/sw.js").catch((e: unknown) => console.warn("service worker", e))
+    navigator.serviceWorker
+      .register(serviceWorkerUrl())
+      .catch((e: unknown) => console.warn("service worker", e))
   }
 }
 

@@ -18,8 +18,8 @@ export const webDistDir: string = fileURLToPath(new URL("../dist/", import.meta.
  * No inline scripts or styles, no remote origins: only the app's own files,
  * its own API and WebSocket ('self' covers ws: and wss: on the same host), and
  * data:/blob: images for QR codes and avatars drawn on the device. Trusted
- * Types forbid handing strings to HTML sinks, so message text can only ever
- * be text.
+ * Types forbid handing strings to HTML and script sinks, so message text can
+ * only ever be text.
  */
 export const contentSecurityPolicy: string = [
   "default-src 'none'",
@@ -36,7 +36,8 @@ export const contentSecurityPolicy: string = [
   "frame-ancestors 'none'",
   "object-src 'none'",
   "require-trusted-types-for 'script'",
-  "trusted-types 'none'",
+  // One policy, "kith", which vouches only for the service worker's URL (app/trustedTypes.ts).
+  "trusted-types kith",
 ].join("; ")
 
 export const securityHeaders: Readonly<Record<string, string>> = {

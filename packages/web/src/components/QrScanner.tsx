@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from "react"
 import { useTranslation } from "react-i18next"
-import jsQR from "jsqr"
 
 /**
  * Reads a QR code from the camera (asked for only when the person taps "Scan")
@@ -15,7 +14,7 @@ export function QrScanner({ onCode }: { onCode: (text: string) => void }) {
     setError(undefined)
     try {
       const bitmap = await createImageBitmap(file)
-      const code = decode(bitmap, bitmap.width, bitmap.height)
+      const code = decode(await loadDecoder(), bitmap, bitmap.width, bitmap.height)
       bitmap.close()
       if (code) onCode(code)
       else setError(t("qr.notFound"))
@@ -84,7 +83,8 @@ function Camera({ onCode, onError }: { onCode: (text: string) => void; onError: 
     }
     navigator.mediaDevices
       .getUserMedia({ video: { facingMode: "environment" } })
-      .then((s) => {
+      .then(async (s) => {
+        const jsQR = await loadDecoder()
         if (stopped) return s.getTracks().forEach((tr) => tr.stop())
         stream = s
         const v = video.current!
@@ -92,7 +92,7 @@ function Camera({ onCode, onError }: { onCode: (text: string) => void; onError: 
         void v.play()
         timer = setInterval(() => {
           if (v.videoWidth === 0) return
-          const code = decode(v, v.videoWidth, v.videoHeight)
+          const code = decode(jsQR, v, v.videoWidth, v.videoHeight)
           if (code) onCode(code)
         }, 250)
       })
@@ -106,7 +106,14 @@ function Camera({ onCode, onError }: { onCode: (text: string) => void; onError: 
   return <video ref={video} muted playsInline aria-label={t("qr.camera")} />
 }
 
-function decode(source: CanvasImageSource, width: number, height: number): string | undefined {
+type Decoder = typeof import("jsqr").default
+
+/** The QR decoder is loaded only when someone scans, keeping it out of the start bundle. */
+async function loadDecoder(): Promise<Decoder> {
+  return (await import("jsqr")).default
+}
+
+function decode(jsQR: Decoder, source: CanvasImageSource, width: number, height: number): string | undefined {
   const scale = Math.min(1, 1024 / Math.max(width, height))
   const w = Math.max(1, Math.round(width * scale))
   const h = Math.max(1, Math.round(height * scale))
