@@ -6,14 +6,25 @@
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`, or as soon as `signal` aborts (so pending waits never hold a process open). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
 export type RandomBytes = (length: number) => Uint8Array
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done() {
+        clearTimeout(timer)
+        signal?.removeEventListener("abort", done)
+        resolve()
+      }
+      signal?.addEventListener("abort", done)
+    }),
 }
 
 export const secureRandom: RandomBytes = (length) => crypto.getRandomValues(new Uint8Array(length))

@@ -1,0 +1,76 @@
+import type { ConversationView, FriendRequestView, MessageView } from "./views"
+
+/**
+ * Everything the engine tells its user interface, as one tagged union. Every
+ * identifier is a base64url string.
+ */
+export type KithEvent =
+  | { type: "message"; conversationId: string; message: MessageView }
+  | { type: "recalled"; conversationId: string; messageId: string; byAccountId: string }
+  | { type: "read"; conversationId: string; messageIds: string[]; byAccountId: string }
+  | { type: "friend-request"; request: FriendRequestView }
+  | { type: "friend-accepted"; accountId: string; conversationId: string }
+  | { type: "conversation-added"; conversation: ConversationView }
+  | { type: "member-added"; conversationId: string; accountId: string; deviceIds: string[] }
+  | { type: "member-removed"; conversationId: string; accountId: string; deviceIds: string[] }
+  | { type: "renamed"; conversationId: string; name: string; byAccountId: string }
+  | { type: "admin-changed"; conversationId: string; accountId: string; admin: boolean; byAccountId: string }
+  | { type: "removed-from-conversation"; conversationId: string }
+  /** A new device appeared for a contact (or for this account): a warning worth showing. */
+  | { type: "device-added"; accountId: string; deviceId: string; own: boolean; conversationId?: string }
+  /** A leaf named an account key other than the one pinned for its account, and was refused ([C3]). */
+  | { type: "untrusted-device"; accountId: string; deviceId: string }
+  /** A payload that could not be decrypted or was refused: recorded and shown, never dropped silently ([E4]). */
+  | { type: "decrypt-failed"; conversationId?: string; reason: string; atMs: number }
+  | { type: "connection"; online: boolean }
+  /** Work the engine did on its own (a follow-up commit, a key package top-up) failed; it will retry when it can. */
+  | { type: "error"; code: string; message: string }
+
+export type KithEventListener = (event: KithEvent) => void
+
+/** Fans events out to listeners and async iterators; a throwing listener never stops the engine. */
+export class EventHub {
+  private readonly listeners = new Set<KithEventListener>()
+
+  on(listener: KithEventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  emit(event: KithEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event)
+      } catch {
+        // The user interface's problem; the engine carries on.
+      }
+    }
+  }
+
+  /** An async iterator over events from now on; `return()` (or breaking a for-await) unsubscribes. */
+  iterate(): AsyncIterableIterator<KithEvent> {
+    const queue: KithEvent[] = []
+    let wake: (() => void) | undefined
+    let done = false
+    const off = this.on((event) => {
+      queue.push(event)
+      wake?.()
+    })
+    const iterator: AsyncIterableIterator<KithEvent> = {
+      next: async () => {
+        while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve))
+        wake = undefined
+        const value = queue.shift()
+        return value ? { value, done: false } : { value: undefined, done: true }
+      },
+      return: async () => {
+        done = true
+        off()
+        wake?.()
+        return { value: undefined, done: true }
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    }
+    return iterator
+  }
+}

@@ -1,0 +1,17 @@
+export { KithClient, type KithClientOptions } from "./client"
+export type { KithEvent, KithEventListener } from "./events"
+export type {
+  ConversationKind,
+  ConversationStatus,
+  ConversationView,
+  DeviceView,
+  FriendRequestView,
+  FriendView,
+  MemberView,
+  MessageView,
+} from "./views"
+export { MemoryStore, type Store, type StoreEntry, type StoreOp } from "./store"
+export type { WebSocketConstructor, WebSocketLike } from "./socket"
+export { systemClock, secureRandom, type Clock, type RandomBytes } from "./runtime"
+export { defaultKeyPackagePolicy, type KeyPackagePolicy } from "./keyPackages"
+export { formatSafetyNumber } from "./safetyNumber"

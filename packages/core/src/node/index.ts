@@ -1,0 +1,2 @@
+export { SqliteStore } from "./sqliteStore"
+export { nodeWebSocket } from "./nodeWebSocket"

@@ -1,0 +1,71 @@
+import { ErrorCode, KithError, toBase64Url } from "@kith/protocol"
+import { Batch } from "./batch"
+import { encodeContent, type ContentBody } from "./contentCodec"
+import type { ConversationRecord } from "./conversation"
+import { groupRecipients } from "./delivery"
+import type { Engine } from "./engine"
+import { appendMessage, type MessageRecord } from "./messageLog"
+import { encryptApplication, isActive } from "./mlsGroup"
+import { enqueue } from "./outbox"
+
+export interface Sent {
+  messageId: string
+  sentAtMs: number
+  record?: MessageRecord
+}
+
+/**
+ * Encrypts one piece of content for everyone else in the conversation and
+ * queues it: the advanced group state, the outgoing ciphertext and (for
+ * texts) the local copy are stored together, then the outbox sends.
+ * `onSent` may change the conversation record in the same write.
+ */
+export async function sendContent(
+  engine: Engine,
+  conversationId: string,
+  body: ContentBody,
+  onSent?: (conversation: ConversationRecord, sent: Sent, batch: Batch) => void,
+): Promise<Sent> {
+  const sent = await engine.groups.lock(conversationId, async () => {
+    const conversation = engine.conversations.get(conversationId)
+    const state = await engine.groups.get(conversationId)
+    if (!conversation || !state || !isActive(state)) {
+      throw new KithError(ErrorCode.NoSuchConversation, "this device is not in that conversation")
+    }
+    const messageIdBytes = engine.newId()
+    const sentAtMs = engine.clock.now()
+    const encrypted = await encryptApplication(state, encodeContent(messageIdBytes, sentAtMs, body))
+    const recipients = groupRecipients(encrypted.state, (a) => engine.tokenOf(a))
+    const batch = new Batch()
+    engine.groups.set(batch, conversationId, encrypted.state)
+    enqueue(engine, batch, conversationId, [{ payload: encrypted.payload, recipients }])
+    const sent: Sent = { messageId: toBase64Url(messageIdBytes), sentAtMs }
+    if (body.case === "text") {
+      sent.record = appendMessage(batch, conversation, {
+        id: sent.messageId,
+        kind: "text",
+        senderAccountId: engine.myAccountId,
+        senderDeviceId: engine.myDeviceId,
+        sentAtMs,
+        receivedAtMs: sentAtMs,
+        body: body.value.body,
+        replyTo: body.value.replyTo.length > 0 ? toBase64Url(body.value.replyTo) : undefined,
+        recalled: false,
+        outgoing: true,
+        read: true,
+        readBy: [],
+      })
+    }
+    onSent?.(conversation, sent, batch)
+    engine.conversations.set(batch, conversation)
+    await engine.apply(batch)
+    return sent
+  })
+  await flushOutbox(engine)
+  return sent
+}
+
+/** Tries to send what is queued; a connection problem leaves it queued for the next connection. */
+export async function flushOutbox(engine: Engine): Promise<void> {
+  await engine.outbox.flush()
+}

@@ -1,0 +1,228 @@
+import {
+  assertNever,
+  decodeServerFrame,
+  encodeClientFrame,
+  ErrorCode,
+  isErrorCode,
+  KithError,
+  WS_PATH,
+  type ClientFrame,
+  type frames,
+} from "@kith/protocol"
+import type { Clock } from "./runtime"
+
+/** The part of the WebSocket API the engine uses: the browser's, and `ws`'s in Node. */
+export interface WebSocketLike {
+  binaryType: string
+  readonly readyState: number
+  send(data: Uint8Array): void
+  close(code?: number, reason?: string): void
+  addEventListener(
+    type: "open" | "close" | "error" | "message",
+    listener: (event: { data?: unknown }) => void,
+  ): void
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike
+
+export type ClientFrameBody = ClientFrame["body"]
+
+export interface SocketOptions {
+  serverUrl: string
+  WebSocket: WebSocketConstructor
+  clock: Clock
+  /** For the authenticated socket: the session token (`refresh` after a refusal). */
+  sessionToken?: (refresh: boolean) => Promise<string>
+  onEntry?: (entry: frames.MailboxEntry) => void
+  onCaughtUp?: () => void
+  onStatus?: (online: boolean) => void
+}
+
+const OPEN = 1
+const MAX_BACKOFF_MS = 10_000
+
+/**
+ * One WebSocket to the server that stays up: frames in and out, requests
+ * matched to their replies by id ([W1]), and reconnection with backoff. The
+ * authenticated variant binds itself to the device session first ([W3]) and
+ * passes mailbox pushes on; the anonymous variant carries sealed sends ([W6]).
+ */
+export class FrameSocket {
+  private ws: WebSocketLike | undefined
+  private ready = false
+  private stopped = true
+  private nextRequestId = 1
+  private readonly pending = new Map<
+    number,
+    { resolve: (ok: frames.Ok) => void; reject: (e: KithError) => void }
+  >()
+  private readyWaiters: (() => void)[] = []
+  private failures = 0
+  private loop: Promise<void> | undefined
+  private stopping = new AbortController()
+
+  constructor(private readonly options: SocketOptions) {}
+
+  get online(): boolean {
+    return this.ready
+  }
+
+  /** Starts connecting (and keeps reconnecting until stop). */
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    this.stopping = new AbortController()
+    this.loop = this.run()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    this.stopping.abort()
+    this.ws?.close(1000, "client closing")
+    this.failAll(new KithError(ErrorCode.Network, "connection closed"))
+    for (const wake of this.readyWaiters.splice(0)) wake()
+    await this.loop
+  }
+
+  /** Resolves once the socket is open (and authenticated, if it authenticates). */
+  async whenReady(): Promise<void> {
+    if (this.stopped) throw new KithError(ErrorCode.Network, "connection is closed")
+    if (this.ready) return
+    await new Promise<void>((resolve) => this.readyWaiters.push(resolve))
+    if (!this.ready) throw new KithError(ErrorCode.Network, "connection is closed")
+  }
+
+  /** Sends a request and resolves with the server's Ok, or rejects with its Error as a KithError. */
+  async request(body: ClientFrameBody): Promise<frames.Ok> {
+    await this.whenReady()
+    return this.requestNow(body)
+  }
+
+  private requestNow(body: ClientFrameBody): Promise<frames.Ok> {
+    const ws = this.ws
+    if (!ws || ws.readyState !== OPEN)
+      return Promise.reject(new KithError(ErrorCode.Network, "not connected"))
+    const requestId = this.nextRequestId++
+    if (this.nextRequestId > 0xffff_fff0) this.nextRequestId = 1
+    return new Promise((resolve, reject) => {
+      this.pending.set(requestId, { resolve, reject })
+      ws.send(encodeClientFrame({ requestId, body }))
+    })
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const closed = await this.connectOnce()
+      if (this.stopped) break
+      this.failures = closed.wasReady ? 0 : this.failures + 1
+      const backoff = Math.min(MAX_BACKOFF_MS, 200 * 2 ** Math.min(this.failures, 6))
+      await this.options.clock.sleep(this.failures === 0 ? 50 : backoff, this.stopping.signal)
+    }
+  }
+
+  /** One connection's life; resolves when it closes. */
+  private connectOnce(): Promise<{ wasReady: boolean }> {
+    return new Promise((resolve) => {
+      let wasReady = false
+      let ws: WebSocketLike
+      try {
+        ws = new this.options.WebSocket(this.options.serverUrl.replace(/^http/, "ws") + WS_PATH)
+      } catch {
+        resolve({ wasReady })
+        return
+      }
+      ws.binaryType = "arraybuffer"
+      this.ws = ws
+      ws.addEventListener("open", () => {
+        void this.onOpen(ws).then(
+          () => {
+            if (this.ws !== ws || this.stopped) return
+            wasReady = true
+            this.ready = true
+            this.options.onStatus?.(true)
+            for (const wake of this.readyWaiters.splice(0)) wake()
+          },
+          () => ws.close(4000, "authentication failed"),
+        )
+      })
+      ws.addEventListener("message", (event) => this.onMessage(event.data))
+      ws.addEventListener("error", () => {})
+      ws.addEventListener("close", () => {
+        if (this.ws === ws) this.ws = undefined
+        const wasOnline = this.ready
+        this.ready = false
+        this.failAll(new KithError(ErrorCode.Network, "connection lost"))
+        if (wasOnline) this.options.onStatus?.(false)
+        resolve({ wasReady })
+      })
+    })
+  }
+
+  private async onOpen(ws: WebSocketLike): Promise<void> {
+    if (!this.options.sessionToken) return
+    for (const refresh of [false, true]) {
+      const sessionToken = await this.options.sessionToken(refresh)
+      if (this.ws !== ws) throw new KithError(ErrorCode.Network, "connection replaced")
+      try {
+        await this.requestNow({ case: "authenticate", value: { sessionToken } as frames.Authenticate })
+        return
+      } catch (e) {
+        if (!(e instanceof KithError) || e.code !== ErrorCode.Unauthenticated || refresh) throw e
+      }
+    }
+  }
+
+  private onMessage(data: unknown): void {
+    let frame: frames.ServerFrame
+    try {
+      const bytes =
+        data instanceof ArrayBuffer
+          ? new Uint8Array(data)
+          : ArrayBuffer.isView(data)
+            ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+            : undefined
+      if (!bytes) return
+      frame = decodeServerFrame(bytes)
+    } catch {
+      return // An undecodable frame from the server is ignored; requests time out through reconnects.
+    }
+    const body = frame.body
+    switch (body.case) {
+      case "ok":
+      case "error": {
+        const waiter = this.pending.get(frame.requestId)
+        if (!waiter) return
+        this.pending.delete(frame.requestId)
+        if (body.case === "ok") waiter.resolve(body.value)
+        else waiter.reject(errorFromFrame(body.value))
+        return
+      }
+      case "entry":
+        this.options.onEntry?.(body.value)
+        return
+      case "caughtUp":
+        this.options.onCaughtUp?.()
+        return
+      case "pong":
+        return
+      case undefined:
+        return
+      default:
+        assertNever(body)
+    }
+  }
+
+  private failAll(error: KithError): void {
+    const waiters = [...this.pending.values()]
+    this.pending.clear()
+    for (const w of waiters) w.reject(error)
+  }
+}
+
+function errorFromFrame(error: frames.Error): KithError {
+  const code = isErrorCode(error.code) ? error.code : ErrorCode.Internal
+  return new KithError(code, error.message || code, {
+    retryAfterMs: error.retryAfterMs || undefined,
+    currentEpoch: code === ErrorCode.EpochConflict ? error.currentEpoch : undefined,
+  })
+}

@@ -1,0 +1,67 @@
+/**
+ * What the engine hands its user interface: plain, immutable snapshots with
+ * base64url identifiers. They are built from the stored records on demand.
+ */
+export type ConversationKind = "direct" | "group" | "self"
+
+export type ConversationStatus =
+  "active" | "incoming-request" | "outgoing-request" | "left" | "removed" | "declined"
+
+export interface MemberView {
+  accountId: string
+  deviceIds: string[]
+  displayName?: string
+  admin: boolean
+  self: boolean
+}
+
+export interface MessageView {
+  id: string
+  conversationId: string
+  kind: "text" | "decrypt-failed" | "notice"
+  senderAccountId?: string
+  senderDeviceId?: string
+  sentAtMs: number
+  receivedAtMs: number
+  body: string
+  replyTo?: string
+  recalled: boolean
+  outgoing: boolean
+  read: boolean
+  /** Accounts that sent a read receipt for this message. */
+  readBy: string[]
+}
+
+export interface ConversationView {
+  id: string
+  kind: ConversationKind
+  status: ConversationStatus
+  name: string
+  members: MemberView[]
+  admins: string[]
+  lastMessage?: MessageView
+  unreadCount: number
+}
+
+export interface FriendRequestView {
+  id: string
+  accountId: string
+  greeting: string
+  receivedAtMs: number
+}
+
+export interface FriendView {
+  accountId: string
+  displayName?: string
+  username?: string
+  verified: boolean
+  conversationId?: string
+}
+
+export interface DeviceView {
+  deviceId: string
+  /** base64url Ed25519 device key, from its certificate (for fingerprints). */
+  publicKey: string
+  current: boolean
+  issuedAtMs: number
+}
