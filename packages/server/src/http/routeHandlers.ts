@@ -11,8 +11,6 @@ export interface RouteRequest<N extends RouteName> {
   params: ParamsOf<N>
   body: BodyOf<N>
   session: SessionOf<N>
-  /** A salted, daily-rotated hash of the client's IP: a rate-limit key, nothing more. */
-  clientKey: string
 }
 
 export type RouteHandler<N extends RouteName> = (request: RouteRequest<N>) => Promise<ResponseOf<N>>

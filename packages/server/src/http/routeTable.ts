@@ -53,7 +53,6 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, handler
           params: request.params as never,
           body: request.body as never,
           session: sessions.get(request) as never,
-          clientKey: ctx.ipKeys.keyFor(request.ip),
         })
         if (spec.response === undefined) return reply.code(204).send()
         return result

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { encodeClientFrame, Limits } from "@kith/protocol"
+import { encodeClientFrame, Limits, WS_PATH } from "@kith/protocol"
 import { startTestServer, type TestServer } from "../testing/testServer"
+import { request } from "../testing/httpClient"
 import { newUser, openSession, type TestUser } from "../testing/identities"
 import { bodyOf, TestSocket } from "../testing/wsClient"
 import { MAX_BAD_FRAMES } from "./connection"
@@ -77,6 +78,14 @@ describe("[W2] bad frames", () => {
     const socket = await TestSocket.connect(t.url)
     socket.sendRaw(new Uint8Array(Limits.maxFrameBytes + 1))
     expect((await socket.closed).code).toBe(1009)
+  })
+})
+
+describe("the endpoint", () => {
+  it("answers a plain GET without an upgrade with KITH_ERR_BAD_REQUEST", async () => {
+    const res = await request(t.url, "GET", WS_PATH)
+    expect(res.status).toBe(400)
+    expect(res.body.code).toBe("KITH_ERR_BAD_REQUEST")
   })
 })
 
