@@ -7,6 +7,7 @@ import { createLogger, safeError } from "./observability/logger"
  * `npm start`: flags win over environment variables, which win over defaults.
  *   --port / KITH_PORT (8080)   --host / KITH_HOST (0.0.0.0)   --data-dir / KITH_DATA_DIR (./data)
  *   KITH_POW_DIFFICULTY (20)    KITH_LOG_LEVEL (info)
+ *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
  */
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const server = await startServer({
   dataDir: values["data-dir"] ?? env.KITH_DATA_DIR ?? "./data",
   powDifficulty: integer(env.KITH_POW_DIFFICULTY, 20, "KITH_POW_DIFFICULTY"),
   logLevel,
+  trustProxy: env.KITH_TRUST_PROXY === "1",
 })
 log.info({ port: server.port }, "kith server started")
 

@@ -14,6 +14,7 @@ import { errorReplyOf } from "./errorReply"
 import { registerRoutes } from "./routeTable"
 import { registerOpsRoutes } from "./opsRoutes"
 import { registerWebSocket } from "../ws/websocketRoute"
+import { CloseCode } from "../ws/connectionRegistry"
 import { safeError } from "../observability/logger"
 import { registrationHandlers } from "./handlers/registration"
 import { sessionHandlers } from "./handlers/sessions"
@@ -35,6 +36,8 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: Limits.maxHttpBodyBytes,
     trustProxy: ctx.config.trustProxy,
+    // Only the routes of the table (and the operations endpoints): no implicit HEAD twins.
+    exposeHeadRoutes: false,
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
 
@@ -81,7 +84,15 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
       components: { securitySchemes: { session: { type: "http", scheme: "bearer" } } },
     },
   })
-  await app.register(websocket, { options: { maxPayload: Limits.maxFrameBytes } })
+  await app.register(websocket, {
+    options: { maxPayload: Limits.maxFrameBytes },
+    // On shutdown, "going away" (1001) tells clients to reconnect, unlike the default bare close.
+    preClose(done) {
+      for (const client of app.websocketServer.clients)
+        client.close(CloseCode.serverShutdown, "server shutting down")
+      app.websocketServer.close(() => done())
+    },
+  })
 
   const handlers: RouteHandlers = {
     ...registrationHandlers(ctx),

@@ -17,6 +17,11 @@ export function createLogger(level: LevelWithSilent, stream?: NodeJS.WritableStr
       res: () => undefined,
       err: safeError,
     },
+    // Belt and braces for framework log lines we do not write ourselves (e.g. a refused upgrade's path).
+    redact: {
+      paths: ["url", "path", "ip", "ips", "hostname", "remoteAddress", "remotePort", "headers", "host"],
+      remove: true,
+    },
   }
   return stream === undefined ? pino(options) : pino(options, stream)
 }

@@ -1,3 +1,4 @@
+import WebSocket from "ws"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { toBase64Url } from "@kith/protocol"
 import { startTestServer, type TestServer } from "../testing/testServer"
@@ -94,6 +95,12 @@ beforeAll(async () => {
   await Promise.all([sealed.close(), aliceSocket.close(), bobSocket.close()])
   await call(t.url, "removeDevice", { token: bob.token, params: { deviceId: bobPhone.device.deviceId } })
   await call(t.url, "deleteAccount", { token: alice.token })
+  // An upgrade to a route that is not the WebSocket endpoint is refused; its URL (with an id) must not be logged.
+  await new Promise<void>((resolve) => {
+    const stray = new WebSocket(`${t.url.replace("http", "ws")}/v1/accounts/${bob.account.accountId}`)
+    stray.on("error", () => resolve())
+    stray.on("close", () => resolve())
+  })
   metricsText = (await request<string>(t.url, "GET", "/metrics")).body
 })
 afterAll(() => t.close())

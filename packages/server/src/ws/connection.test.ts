@@ -89,6 +89,17 @@ describe("the endpoint", () => {
   })
 })
 
+describe("shutdown", () => {
+  it("closes open connections with 1001 (going away) and finishes", async () => {
+    const other = await startTestServer()
+    const user = await newUser(other.url)
+    const socket = await TestSocket.connect(other.url)
+    await socket.authenticate(user.token)
+    await other.close()
+    expect((await socket.closed).code).toBe(1001)
+  })
+})
+
 describe("[W3] authentication", () => {
   it("refuses an unknown token with KITH_ERR_UNAUTHENTICATED and stays open", async () => {
     const socket = await TestSocket.connect(t.url)
