@@ -8,6 +8,7 @@ export default tseslint.config(
       "data/**",
       "bench/results/**",
       "packages/web/dist/**",
+      "packages/web/dist-bench/**",
       "test-results/**",
       "playwright-report/**",
     ],

@@ -8,9 +8,10 @@ import { writeFileSync } from "node:fs"
 import { relayBenchmark } from "./relay"
 import { cryptoBenchmark } from "./crypto"
 import { renderMarkdown } from "./lib/report"
+import { renderWebMarkdown, webBenchmark, type WebReport } from "./web"
 
 const quick = process.env.BENCH_QUICK === "1"
-const only = process.env.BENCH_ONLY // "relay" | "crypto"
+const only = process.env.BENCH_ONLY // "relay" | "crypto" | "web"
 
 async function main() {
   const machine = {
@@ -31,9 +32,16 @@ async function main() {
     })
   }
   if (!only || only === "crypto") report.crypto = await cryptoBenchmark({ iterations: quick ? 20 : 200 })
+  if (!only || only === "web")
+    report.web = await webBenchmark({
+      conversations: quick ? 20 : 200,
+      messages: quick ? 500 : 10_000,
+      repeats: quick ? 2 : 5,
+    })
   const out = new URL("results/", import.meta.url)
   writeFileSync(new URL("latest.json", out), JSON.stringify(report, null, 2) + "\n")
-  const markdown = renderMarkdown(report)
+  const markdown =
+    renderMarkdown(report) + (report.web ? "\n" + renderWebMarkdown(report.web as WebReport) : "")
   writeFileSync(new URL("latest.md", out), markdown)
   console.log(markdown)
 }

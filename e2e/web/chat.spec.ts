@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test"
-import { befriend, messages, openChat, register, send, watchPage, type Person } from "./support/people"
+import {
+  befriend,
+  chatRow,
+  messages,
+  openChat,
+  register,
+  send,
+  watchPage,
+  type Person,
+} from "./support/people"
 
 /**
  * Two people in two browser contexts: register, become friends by username,
@@ -37,7 +46,7 @@ test.describe.serial("two people chatting", () => {
     )
 
     await bob.page.goto("/#/chats")
-    const row = bob.page.getByTestId("chat-row").filter({ hasText: "Alice" })
+    const row = chatRow(bob, "Alice")
     await expect(row.getByTestId("unread-badge")).toHaveText("1")
     await openChat(bob, "Alice")
     await expect(messages(bob, "Hi Bob! 👋")).toHaveCount(1)
@@ -59,9 +68,7 @@ test.describe.serial("two people chatting", () => {
     ).toHaveAttribute("data-state", "read")
     // The unread badge is gone once read.
     await bob.page.goto("/#/chats")
-    await expect(
-      bob.page.getByTestId("chat-row").filter({ hasText: "Alice" }).getByTestId("unread-badge"),
-    ).toHaveCount(0)
+    await expect(chatRow(bob, "Alice").getByTestId("unread-badge")).toHaveCount(0)
   })
 
   test("a recalled message disappears for both", async () => {

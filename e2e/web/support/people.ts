@@ -88,7 +88,9 @@ export async function befriend(from: Person, to: Person): Promise<void> {
   await from.page.getByRole("button", { name: "Send friend request" }).click()
   await expect(from.page.getByTestId("request-sent")).toBeVisible({ timeout: 60_000 })
   await to.page.goto("/#/contacts/requests")
-  const request = to.page.getByTestId("incoming-request").filter({ hasText: from.name })
+  const request = to.page
+    .getByTestId("incoming-request")
+    .filter({ has: to.page.locator(".name").getByText(from.name, { exact: true }) })
   await expect(request).toBeVisible({ timeout: 60_000 })
   await request.getByRole("button", { name: "Accept" }).click()
   await expect(to.page.getByTestId("incoming-request")).toHaveCount(0, { timeout: 60_000 })
@@ -97,15 +99,25 @@ export async function befriend(from: Person, to: Person): Promise<void> {
     [to, from],
   ] as const) {
     await me.page.goto("/#/contacts")
-    await expect(me.page.getByTestId("friend-list").getByText(other.name)).toBeVisible({ timeout: 60_000 })
+    await expect(me.page.getByTestId("friend-list").getByText(other.name, { exact: true })).toBeVisible({
+      timeout: 60_000,
+    })
   }
 }
 
 /** Opens the chat titled `title` from the chat list. */
 export async function openChat(person: Person, title: string): Promise<void> {
   await person.page.goto("/#/chats")
-  await person.page.getByTestId("chat-row").filter({ hasText: title }).first().click()
+  await chatRow(person, title).click()
   await expect(person.page.getByTestId("chat-title")).toHaveText(title)
+}
+
+/** The chat-list row whose title is exactly `title`. */
+export function chatRow(person: Person, title: string) {
+  return person.page
+    .getByTestId("chat-row")
+    .filter({ has: person.page.locator(".name").getByText(title, { exact: true }) })
+    .first()
 }
 
 export async function send(person: Person, text: string): Promise<void> {

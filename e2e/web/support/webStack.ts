@@ -31,9 +31,14 @@ const contentTypes: Record<string, string> = {
   ".woff2": "font/woff2",
 }
 
-export async function startWebStack(): Promise<WebStack> {
-  if (!existsSync(join(webDistDir, "index.html")))
-    throw new Error("build the web app first: npm run build:web")
+export interface WebStackOptions {
+  /** The built app to serve (default: packages/web/dist). */
+  distDir?: string
+}
+
+export async function startWebStack(options: WebStackOptions = {}): Promise<WebStack> {
+  const distDir = options.distDir ?? webDistDir
+  if (!existsSync(join(distDir, "index.html"))) throw new Error("build the web app first: npm run build:web")
   const dataDir = mkdtempSync(join(tmpdir(), "kith-web-e2e-"))
   const kith = await startServer({
     port: 0,
@@ -45,7 +50,7 @@ export async function startWebStack(): Promise<WebStack> {
   const target = new URL(kith.url)
   const front = createServer((req, res) => {
     if ((req.url ?? "").startsWith("/v1/")) return proxy(req, res, target)
-    serveStatic(req, res)
+    serveStatic(req, res, distDir)
   })
   front.on("upgrade", (req, socket, head) => {
     // The WebSocket: replay the upgrade request to the Kith server and splice the two sockets.
@@ -92,12 +97,12 @@ function proxy(req: IncomingMessage, res: ServerResponse, target: URL): void {
   req.pipe(upstream)
 }
 
-function serveStatic(req: IncomingMessage, res: ServerResponse): void {
+function serveStatic(req: IncomingMessage, res: ServerResponse, distDir: string): void {
   const pathname = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)
   const relative = pathname === "/" ? "index.html" : normalize(pathname).replace(/^([/\\])+/, "")
-  const file = join(webDistDir, relative)
+  const file = join(distDir, relative)
   if (
-    !file.startsWith(webDistDir.replace(/[/\\]$/, "") + sep) ||
+    !file.startsWith(distDir.replace(/[/\\]$/, "") + sep) ||
     !existsSync(file) ||
     !statSync(file).isFile()
   ) {

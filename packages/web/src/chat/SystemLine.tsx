@@ -8,17 +8,10 @@ export function SystemLine({ event }: { event: SystemEvent }) {
   let text: string
   switch (event.kind) {
     case "member-added":
-      text = event.actorName
-        ? t("system.addedBy", { actor: event.actorName, names: list(event.names) })
-        : t("system.added", { names: list(event.names) })
+      text = t("system.added", { names: list(event.names) })
       break
     case "member-removed":
-      text = event.actorName
-        ? t("system.removedBy", { actor: event.actorName, names: list(event.names) })
-        : t("system.removed", { names: list(event.names) })
-      break
-    case "member-left":
-      text = t("system.left", { names: list(event.names) })
+      text = t("system.removed", { names: list(event.names) })
       break
     case "renamed":
       text = event.actorName
@@ -41,6 +34,9 @@ export function SystemLine({ event }: { event: SystemEvent }) {
       break
     case "removed-from-chat":
       text = t("system.removedYou")
+      break
+    case "notice":
+      text = event.text
       break
   }
   return (

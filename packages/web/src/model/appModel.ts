@@ -3,7 +3,16 @@ import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
 import { initialState, type AppState, type Me } from "./appState"
-import { defaultPrefs, loadDrafts, loadPrefs, saveDraft, savePrefs, type Prefs } from "./appPrefs"
+import {
+  decodeJson,
+  defaultPrefs,
+  encodeJson,
+  loadDrafts,
+  loadPrefs,
+  saveDraft,
+  savePrefs,
+  type Prefs,
+} from "./appPrefs"
 import {
   createStorage,
   openClient,
@@ -13,21 +22,30 @@ import {
   wipeBrowserData,
   type OpenedStorage,
 } from "./engineSession"
-import { linkNewDevice } from "./linking"
-import { chatMessageOf, chatSummaryOf, outboxMessageOf } from "./fromEngine"
-import { Outbox, type OutboxEntry } from "./outbox"
-import { searchMessages, type SearchHit } from "./search"
 import { deviceFingerprint } from "./fingerprint"
+import { chatMessageOf, chatSummaryOf, failedMessageOf, type FailedSend } from "./fromEngine"
+import { linkNewDevice } from "./linking"
+import { searchMessages, type SearchHit } from "./search"
+import {
+  recordSystemLine,
+  systemEventOf,
+  systemLinesOf,
+  type SystemFact,
+  type SystemLine,
+} from "./systemLines"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
   serverUrl: string
 }
 
+/** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
+const PENDING_PHRASE_KEY = "pending-recovery-phrase"
+
 /**
  * The web app's state and everything a screen can ask for. It owns the engine
  * (one per browser profile, guarded by a Web Lock), turns the engine's events
- * into fresh snapshots for React, keeps drafts, settings and the outbox, and
+ * into fresh snapshots for React, keeps drafts, settings and system lines, and
  * reloads only what an event touched.
  */
 export class AppModel {
@@ -38,14 +56,23 @@ export class AppModel {
   private client: KithClient | undefined
   private prefs: Prefs = defaultPrefs
   private drafts = new Map<string, string>()
-  private outbox: Outbox | undefined
   /** Engine messages of the chats on screen, by chat id (reference-counted by openChat). */
   private readonly loaded = new Map<string, MessageView[]>()
+  private readonly systemLines = new Map<string, SystemLine[]>()
   private readonly openCount = new Map<string, number>()
   private readonly names = new Map<string, string>()
+  /** When this session last asked for an account's profile (names are fetched once, retried after a while). */
+  private readonly profileAskedAt = new Map<string, number>()
+  private namesMissing = false
   private readonly stops: (() => void)[] = []
   private refreshQueued = false
   private readonly staleChats = new Set<string>()
+  /** Sends of this session not yet resolved: their messages wait in the engine's outbox. */
+  private pendingSends = 0
+  /** Ids of this session's messages whose send resolved (the server has them). */
+  private readonly sent = new Set<string>()
+  private sessionStartedAt = Date.now()
+  private readonly failed: FailedSend[] = []
 
   constructor(private readonly options: AppModelOptions) {}
 
@@ -97,19 +124,20 @@ export class AppModel {
     this.prefs = await loadPrefs(storage.appStore)
     this.drafts = await loadDrafts(storage.appStore)
     const client = await openClient(this.options.serverUrl, storage)
-    if (!client.accountId) {
+    if (!client.isRegistered) {
       await client.close()
       return this.set({ phase: { kind: "welcome" } })
     }
     this.client = client
+    const pending = await storage.appStore.get(PENDING_PHRASE_KEY)
+    if (pending) return this.set({ phase: { kind: "recovery-phrase", phrase: decodeJson<string>(pending) } })
     await this.start()
   }
 
   async unlock(passcode: string): Promise<void> {
     if (!this.db) return
     try {
-      const storage = await unlockStorage(this.db, passcode)
-      await this.openWith(storage)
+      await this.openWith(await unlockStorage(this.db, passcode))
     } catch (e) {
       if (e instanceof KithError && e.code === ErrorCode.Forbidden)
         return this.set({ phase: { kind: "locked", error: "wrong-passcode" } })
@@ -141,15 +169,13 @@ export class AppModel {
     const client = await openClient(this.options.serverUrl, storage)
     const { recoveryPhrase } = await client.register({ displayName })
     this.client = client
-    this.prefs = { ...this.prefs, phraseConfirmed: false }
-    await savePrefs(storage.appStore, this.prefs)
+    await storage.appStore.put(PENDING_PHRASE_KEY, encodeJson(recoveryPhrase))
     this.set({ phase: { kind: "recovery-phrase", phrase: recoveryPhrase } })
   }
 
-  confirmRecoveryPhrase(): void {
-    this.prefs = { ...this.prefs, phraseConfirmed: true }
-    if (this.storage) void savePrefs(this.storage.appStore, this.prefs)
-    void this.start()
+  async confirmRecoveryPhrase(): Promise<void> {
+    await this.storage?.appStore.delete(PENDING_PHRASE_KEY)
+    await this.start()
   }
 
   async restore(phrase: string): Promise<void> {
@@ -168,14 +194,12 @@ export class AppModel {
 
   private async start(): Promise<void> {
     const client = this.client!
-    this.outbox = new Outbox(
-      this.storage!.appStore,
-      (e) => this.deliver(e),
-      () => this.rerenderAll(),
-    )
-    await this.outbox.load()
+    this.sessionStartedAt = Date.now()
     this.stops.push(client.on((event) => this.onEvent(event)))
-    const tick = setInterval(() => this.set({ now: Date.now() }), 10_000)
+    const tick = setInterval(() => {
+      this.set({ now: Date.now() })
+      if (this.namesMissing) this.scheduleRefresh()
+    }, 10_000)
     this.stops.push(() => clearInterval(tick))
     const online = () =>
       this.set({ connection: this.state.connection === "online" ? "online" : "connecting" })
@@ -188,7 +212,7 @@ export class AppModel {
     })
     this.set({
       phase: { kind: "ready" },
-      me: this.meOf(client),
+      me: await this.meOf(client),
       connection: navigator.onLine ? "connecting" : "offline",
       settings: {
         readReceipts: this.prefs.readReceipts,
@@ -196,15 +220,17 @@ export class AppModel {
       },
     })
     await this.refresh()
+    // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
   }
 
-  private meOf(client: KithClient): Me {
+  private async meOf(client: KithClient): Promise<Me> {
+    const who = await client.whoami()
     return {
-      accountId: client.accountId!,
-      deviceId: client.deviceId!,
-      name: client.displayName ?? "",
-      username: client.username,
+      accountId: who.accountId,
+      deviceId: who.deviceId,
+      name: who.displayName ?? "",
+      username: who.username,
     }
   }
 
@@ -213,42 +239,79 @@ export class AppModel {
     await this.client?.close()
     this.client = undefined
     this.storage = undefined
-    this.outbox = undefined
     this.loaded.clear()
+    this.systemLines.clear()
   }
 
   // ---- events and refreshing ----
 
   private onEvent(event: KithEvent): void {
+    const at = Date.now()
     switch (event.type) {
       case "connection":
         this.set({ connection: event.online ? "online" : navigator.onLine ? "connecting" : "offline" })
-        if (event.online) void this.outbox?.flush()
-        return
+        break
       case "message":
       case "recalled":
       case "read":
-      case "renamed":
-      case "admin-changed":
-      case "member-added":
-      case "member-removed":
-      case "removed-from-conversation":
         this.staleChats.add(event.conversationId)
         break
+      case "member-added":
+      case "member-removed":
+        // A new member's profile key arrives with it: their name can be read now.
+        this.profileAskedAt.delete(event.accountId)
+        this.addSystemLine(event.conversationId, at, { kind: event.type, accountIds: [event.accountId] })
+        break
+      case "renamed":
+        this.addSystemLine(event.conversationId, at, {
+          kind: "renamed",
+          name: event.name,
+          byAccountId: event.byAccountId,
+        })
+        break
+      case "admin-changed":
+        this.addSystemLine(event.conversationId, at, {
+          kind: "admin-changed",
+          accountId: event.accountId,
+          admin: event.admin,
+        })
+        break
+      case "removed-from-conversation":
+        this.addSystemLine(event.conversationId, at, { kind: "removed-from-chat" })
+        break
+      case "friend-accepted":
+        this.profileAskedAt.delete(event.accountId)
+        this.addSystemLine(event.conversationId, at, { kind: "friend-accepted", accountId: event.accountId })
+        break
       case "device-added":
-        if (!event.own) this.addWarning(event.accountId, event.deviceId)
-        if (event.conversationId) this.staleChats.add(event.conversationId)
+        if (!event.own) {
+          this.addWarning(event.accountId, event.deviceId)
+          if (event.conversationId)
+            this.addSystemLine(event.conversationId, at, { kind: "device-added", accountId: event.accountId })
+        }
         break
       case "decrypt-failed":
         if (event.conversationId) this.staleChats.add(event.conversationId)
         break
+      case "error":
+        console.warn("engine:", event.code, event.message)
+        break
       case "friend-request":
-      case "friend-accepted":
       case "conversation-added":
       case "untrusted-device":
         break
     }
     this.scheduleRefresh()
+  }
+
+  /** Writes a system line into a chat's history (sealed), then shows it if the chat is open. */
+  private addSystemLine(chatId: string, at: number, fact: SystemFact): void {
+    const storage = this.storage
+    if (!storage) return
+    void recordSystemLine(storage.appStore, chatId, at, fact).then((line) => {
+      this.systemLines.get(chatId)?.push(line)
+      this.touch(chatId)
+    })
   }
 
   private addWarning(accountId: string, deviceId: string): void {
@@ -270,6 +333,11 @@ export class AppModel {
     this.set({ warnings: this.state.warnings.filter((w) => w.id !== id) })
   }
 
+  private touch(chatId: string): void {
+    this.staleChats.add(chatId)
+    this.scheduleRefresh()
+  }
+
   /** Coalesces a burst of events into one reload of the lists and the touched open chats. */
   private scheduleRefresh(): void {
     if (this.refreshQueued) return
@@ -283,24 +351,27 @@ export class AppModel {
   private async refresh(): Promise<void> {
     const client = this.client
     if (!client) return
-    const [conversations, friends, incoming] = await Promise.all([
+    const [conversations, friends, incoming, me] = await Promise.all([
       client.conversations(),
       client.friends(),
       client.friendRequests(),
+      this.meOf(client),
     ])
     for (const f of friends) if (f.displayName) this.names.set(f.accountId, f.displayName)
-    for (const c of conversations)
-      for (const m of c.members) if (m.displayName) this.names.set(m.accountId, m.displayName)
     const blocked = new Set(this.prefs.blocked)
-    const me = client.accountId!
+    const nameOf = (id: string) => this.nameOf(id)
     const chats = conversations
       .filter((c) => c.kind !== "self" && c.status !== "declined" && c.status !== "incoming-request")
-      .map((c) => chatSummaryOf(c, me, (id) => this.nameOf(id), blocked))
+      .map((c) => {
+        const chat = chatSummaryOf(c, me.accountId, nameOf, blocked)
+        const readHere = this.prefs.readSilently[c.id]?.length ?? 0
+        return { ...chat, unread: Math.max(0, chat.unread - readHere) }
+      })
       .filter((c) => !(c.kind === "direct" && c.peerId && blocked.has(c.peerId)))
       .sort((a, b) => b.activityAt - a.activityAt)
     const people: Person[] = friends.map((f) => ({
       accountId: f.accountId,
-      name: f.displayName ?? this.nameOf(f.accountId),
+      name: nameOf(f.accountId),
       username: f.username,
       verified: f.verified,
       blocked: blocked.has(f.accountId),
@@ -312,19 +383,19 @@ export class AppModel {
           id: r.id,
           direction: "incoming" as const,
           accountId: r.accountId,
-          name: this.nameOf(r.accountId),
+          name: nameOf(r.accountId),
           greeting: r.greeting || undefined,
           at: r.receivedAtMs,
         })),
       ...conversations
         .filter((c) => c.status === "outgoing-request")
         .map((c) => {
-          const peer = c.members.find((m) => m.accountId !== me)
+          const peer = c.members.find((m) => !m.self)
           return {
             id: c.id,
             direction: "outgoing" as const,
             accountId: peer?.accountId ?? "",
-            name: peer ? this.nameOf(peer.accountId) : c.name,
+            name: peer ? nameOf(peer.accountId) : c.name,
             at: c.lastMessage?.sentAtMs ?? 0,
           }
         }),
@@ -332,23 +403,31 @@ export class AppModel {
     const stale = [...this.staleChats].filter((id) => this.loaded.has(id))
     this.staleChats.clear()
     for (const id of stale) this.loaded.set(id, await client.messages(id))
-    this.set({ chats, friends: people, requests, me: this.meOf(client), messages: this.renderAll() })
+    this.set({ chats, friends: people, requests, me, messages: this.renderAll() })
+    const friendIds = new Set(friends.map((f) => f.accountId))
     void this.fetchMissingNames([
       ...incoming.map((r) => r.accountId),
-      ...people.filter((p) => !this.names.has(p.accountId)).map((p) => p.accountId),
+      ...friends.filter((f) => !f.displayName).map((f) => f.accountId),
+      ...conversations.flatMap((c) =>
+        c.members.filter((m) => !m.self && !friendIds.has(m.accountId)).map((m) => m.accountId),
+      ),
     ])
   }
 
-  private readonly fetchingNames = new Set<string>()
-
-  /** Friends' names come from their encrypted profiles; fetch the ones not yet known. */
+  /**
+   * Names come from encrypted profiles, which the engine fetches on request and
+   * then remembers. Ask once per account per session (again after ten seconds
+   * if the key to read it was not there yet).
+   */
   private async fetchMissingNames(accountIds: string[]): Promise<void> {
     const client = this.client
     if (!client) return
     let found = false
-    for (const id of accountIds) {
-      if (this.names.has(id) || this.fetchingNames.has(id)) continue
-      this.fetchingNames.add(id)
+    this.namesMissing = accountIds.some((id) => !this.names.has(id))
+    for (const id of new Set(accountIds)) {
+      const asked = this.profileAskedAt.get(id)
+      if (this.names.has(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
+      this.profileAskedAt.set(id, Date.now())
       try {
         const profile = await client.profileOf(id)
         if (profile?.displayName) {
@@ -356,14 +435,14 @@ export class AppModel {
           found = true
         }
       } catch {
-        // No profile yet, or not allowed to read it: keep the short id.
+        // No profile, or not allowed to read it yet: the username or a short id stands in.
       }
     }
     if (found) this.scheduleRefresh()
   }
 
   nameOf(accountId: string): string {
-    return this.names.get(accountId) ?? `Kith ${accountId.slice(0, 6)}`
+    return this.names.get(accountId) ?? this.client?.nameOf(accountId) ?? `Kith ${accountId.slice(0, 6)}`
   }
 
   private renderAll(): Record<string, ChatMessage[]> {
@@ -372,39 +451,61 @@ export class AppModel {
     return out
   }
 
-  private rerenderAll(): void {
-    this.set({ messages: this.renderAll() })
-  }
-
   private render(chatId: string): ChatMessage[] {
     const views = this.loaded.get(chatId) ?? []
     const byId = new Map(views.map((m) => [m.id, m]))
     const blocked = new Set(this.prefs.blocked)
+    const nameOf = (id: string) => this.nameOf(id)
+    const myDevice = this.state.me?.deviceId
     const shown = views
       .filter((m) => !(m.senderAccountId && blocked.has(m.senderAccountId)))
-      .map((m) => chatMessageOf(m, byId, (id) => this.nameOf(id), this.prefs.readReceipts))
-    const queued = this.outbox?.entriesOf(chatId).map(outboxMessageOf) ?? []
-    return queued.length ? [...shown, ...queued] : shown
+      .map((m) => {
+        const stillSending =
+          m.outgoing &&
+          this.pendingSends > 0 &&
+          m.senderDeviceId === myDevice &&
+          m.sentAtMs >= this.sessionStartedAt &&
+          !this.sent.has(m.id)
+        return {
+          order: m.receivedAtMs,
+          message: chatMessageOf(m, byId, nameOf, this.prefs.readReceipts, stillSending),
+        }
+      })
+    const lines = (this.systemLines.get(chatId) ?? []).map((l) => ({
+      order: l.at,
+      message: {
+        id: l.id,
+        at: l.at,
+        mine: false,
+        body: { kind: "system" as const, event: systemEventOf(l.fact, nameOf) },
+      },
+    }))
+    const merged = lines.length ? [...shown, ...lines].sort((a, b) => a.order - b.order) : shown
+    const failed = this.failed.filter((f) => f.chatId === chatId).map(failedMessageOf)
+    return [...merged.map((x) => x.message), ...failed]
   }
 
   /** Loads a chat's messages while a screen shows it; returns the function that lets go. */
   openChat(chatId: string): () => void {
     this.openCount.set(chatId, (this.openCount.get(chatId) ?? 0) + 1)
-    if (!this.loaded.has(chatId)) {
-      void this.client
-        ?.messages(chatId)
-        .then((views) => {
+    const client = this.client
+    const storage = this.storage
+    if (!this.loaded.has(chatId) && client && storage) {
+      void Promise.all([client.messages(chatId), systemLinesOf(storage.appStore, chatId)])
+        .then(([views, lines]) => {
           if (!this.openCount.get(chatId)) return
           this.loaded.set(chatId, views)
+          this.systemLines.set(chatId, lines)
           this.set({ messages: { ...this.state.messages, [chatId]: this.render(chatId) } })
         })
         .catch((e: unknown) => console.warn("messages", e))
     }
     return () => {
       const n = (this.openCount.get(chatId) ?? 1) - 1
-      if (n > 0) return this.openCount.set(chatId, n)
+      if (n > 0) return void this.openCount.set(chatId, n)
       this.openCount.delete(chatId)
       this.loaded.delete(chatId)
+      this.systemLines.delete(chatId)
       const { [chatId]: _closed, ...rest } = this.state.messages
       this.set({ messages: rest })
     }
@@ -439,42 +540,65 @@ export class AppModel {
     if (this.storage) void saveDraft(this.storage.appStore, chatId, text)
   }
 
+  /**
+   * Hands a text to the engine, which stores and encrypts it at once and keeps
+   * it in its outbox until the server has it (offline: until reconnection).
+   * Until then it shows as "sending"; a send the engine refuses outright stays
+   * on screen as failed, with a retry.
+   */
   async sendText(chatId: string, text: string, replyTo?: string): Promise<void> {
     this.setDraft(chatId, "")
-    await this.outbox!.enqueue(chatId, text, replyTo, Date.now())
-    await this.outbox!.flush()
+    const client = this.client!
+    this.pendingSends++
+    const sending = client.sendText(chatId, text, replyTo ? { replyTo } : {})
+    // The engine stores the message before it waits for the network: show it now.
+    setTimeout(() => this.touch(chatId), 50)
+    try {
+      this.sent.add((await sending).id)
+    } catch (e) {
+      this.failed.push({ localId: `failed-${crypto.randomUUID()}`, chatId, text, replyTo, at: Date.now() })
+      throw e
+    } finally {
+      this.pendingSends--
+      this.touch(chatId)
+    }
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
-    await this.client!.sendText(
-      entry.chatId,
-      entry.text,
-      entry.replyTo ? { replyTo: entry.replyTo } : undefined,
-    )
-    this.staleChats.add(entry.chatId)
-    this.scheduleRefresh()
-  }
-
-  async retry(chatId: string, messageId: string): Promise<void> {
-    void chatId
-    await this.outbox?.retry(messageId)
+  async retry(chatId: string, localId: string): Promise<void> {
+    const index = this.failed.findIndex((f) => f.localId === localId && f.chatId === chatId)
+    if (index < 0) return
+    const [entry] = this.failed.splice(index, 1)
+    this.touch(chatId)
+    await this.sendText(chatId, entry!.text, entry!.replyTo)
   }
 
   async recall(chatId: string, messageId: string): Promise<void> {
     await this.client!.recall(chatId, messageId)
-    this.staleChats.add(chatId)
-    this.scheduleRefresh()
+    this.touch(chatId)
   }
 
-  /** Marks what arrived in a chat as read; a receipt goes to the senders only if read receipts are on. */
+  /**
+   * Marks what arrived in a chat as read. With read receipts on, the engine
+   * marks them and tells the senders; with them off, nothing is sent and the
+   * web app remembers here what was read (the engine has no silent mark).
+   */
   async markRead(chatId: string): Promise<void> {
     const views = this.loaded.get(chatId)
     if (!views) return
-    const unread = views.filter((m) => !m.outgoing && !m.read && m.kind === "text").map((m) => m.id)
+    const silently = new Set(this.prefs.readSilently[chatId] ?? [])
+    const unread = views.filter((m) => !m.outgoing && !m.read && m.kind === "text" && !silently.has(m.id))
     if (unread.length === 0) return
-    await this.client!.markRead(chatId, unread, { sendReceipt: this.prefs.readReceipts })
-    this.staleChats.add(chatId)
-    this.scheduleRefresh()
+    const ids = unread.map((m) => m.id)
+    if (this.prefs.readReceipts) {
+      await this.client!.markRead(chatId, ids)
+    } else {
+      this.prefs = {
+        ...this.prefs,
+        readSilently: { ...this.prefs.readSilently, [chatId]: [...silently, ...ids] },
+      }
+      await savePrefs(this.storage!.appStore, this.prefs)
+    }
+    this.touch(chatId)
   }
 
   // ---- friends and groups ----
@@ -494,7 +618,7 @@ export class AppModel {
     this.scheduleRefresh()
   }
 
-  /** Blocking is local: their requests and messages are hidden here; the server is not told. */
+  /** Blocking is local: their requests and messages are hidden on this device; the server is not told. */
   async setBlocked(accountId: string, blocked: boolean): Promise<void> {
     const set = new Set(this.prefs.blocked)
     if (blocked) set.add(accountId)
@@ -506,8 +630,12 @@ export class AppModel {
 
   async createGroup(name: string, accountIds: string[]): Promise<string> {
     const conversation = await this.client!.createGroup(name, accountIds)
+    this.addSystemLine(conversation.id, Date.now(), {
+      kind: "created",
+      byAccountId: this.state.me?.accountId,
+    })
     await this.refresh()
-    return typeof conversation === "string" ? conversation : conversation.id
+    return conversation.id
   }
 
   async addMembers(chatId: string, accountIds: string[]): Promise<void> {
@@ -535,11 +663,6 @@ export class AppModel {
     this.touch(chatId)
   }
 
-  private touch(chatId: string): void {
-    this.staleChats.add(chatId)
-    this.scheduleRefresh()
-  }
-
   async safetyNumber(accountId: string): Promise<string> {
     return this.client!.safetyNumber(accountId)
   }
@@ -553,12 +676,12 @@ export class AppModel {
 
   async setDisplayName(name: string): Promise<void> {
     await this.client!.setDisplayName(name)
-    this.set({ me: this.meOf(this.client!) })
+    this.set({ me: await this.meOf(this.client!) })
   }
 
   async claimUsername(username: string): Promise<void> {
     await this.client!.claimUsername(username)
-    this.set({ me: this.meOf(this.client!) })
+    this.set({ me: await this.meOf(this.client!) })
   }
 
   async refreshDevices(): Promise<void> {
@@ -570,7 +693,7 @@ export class AppModel {
         devices.map(async (d) => ({
           deviceId: d.deviceId,
           current: d.current,
-          fingerprint: await deviceFingerprint(d.publicKey ?? d.deviceId),
+          fingerprint: await deviceFingerprint(d.deviceId),
           addedAt: d.issuedAtMs,
         })),
       ),

@@ -2,21 +2,22 @@ import type { SealedStore } from "../storage/sealedStore"
 
 /**
  * The web app's own small records, sealed like the engine's: drafts per chat,
- * privacy settings, blocked accounts, dismissed warnings and the outbox.
+ * privacy settings, blocked accounts, dismissed warnings, and what was read
+ * while read receipts were off.
  */
 export interface Prefs {
   readReceipts: boolean
   blocked: string[]
   dismissedWarnings: string[]
-  /** Set once the recovery phrase was confirmed; until then the phrase screen returns. */
-  phraseConfirmed: boolean
+  /** Per chat: message ids read here without sending a receipt (read receipts off). */
+  readSilently: Record<string, string[]>
 }
 
 export const defaultPrefs: Prefs = {
   readReceipts: true,
   blocked: [],
   dismissedWarnings: [],
-  phraseConfirmed: true,
+  readSilently: {},
 }
 
 const PREFS_KEY = "prefs"

@@ -1,6 +1,5 @@
 import type { ConversationView, MessageView } from "@kith/core"
 import { Limits } from "@kith/protocol"
-import type { OutboxEntry } from "./outbox"
 import type { ChatMessage, ChatSummary, DeliveryState } from "./viewTypes"
 
 /**
@@ -21,11 +20,11 @@ export function chatSummaryOf(
   const title =
     c.kind === "direct"
       ? peer
-        ? (peer.displayName ?? nameOf(peer.accountId))
+        ? nameOf(peer.accountId)
         : c.name
       : c.kind === "self"
         ? c.name
-        : c.name || others.map((m) => m.displayName ?? nameOf(m.accountId)).join(", ")
+        : c.name || others.map((m) => nameOf(m.accountId)).join(", ")
   const last = c.lastMessage
   const lastBlocked = last?.senderAccountId !== undefined && blocked.has(last.senderAccountId)
   return {
@@ -52,11 +51,16 @@ export function chatSummaryOf(
   }
 }
 
+/**
+ * `sending` says whether this device's copy is still waiting in the engine's
+ * outbox; the engine's view has no delivery state of its own.
+ */
 export function chatMessageOf(
   m: MessageView,
   byId: ReadonlyMap<string, MessageView>,
   nameOf: NameOf,
   showReceipts: boolean,
+  sending = false,
 ): ChatMessage {
   const base = {
     id: m.id,
@@ -66,7 +70,8 @@ export function chatMessageOf(
     senderName: m.senderAccountId && !m.outgoing ? nameOf(m.senderAccountId) : undefined,
   }
   if (m.kind === "decrypt-failed") return { ...base, body: { kind: "decrypt-failed" } }
-  if (m.kind === "notice") return { ...base, body: { kind: "system", event: noticeEvent(m.body, nameOf) } }
+  if (m.kind === "notice")
+    return { ...base, body: { kind: "system", event: { kind: "notice", text: m.body } } }
   if (m.recalled) return { ...base, body: { kind: "recalled" } }
   const quoted = m.replyTo ? byId.get(m.replyTo) : undefined
   const state: DeliveryState | undefined = m.outgoing
@@ -92,59 +97,21 @@ export function chatMessageOf(
   }
 }
 
-/** A queued message shown at the end of its chat until the server takes it. */
-export function outboxMessageOf(e: OutboxEntry): ChatMessage {
-  return {
-    id: e.localId,
-    at: e.createdAt,
-    mine: true,
-    body: { kind: "text", text: e.text, replyTo: e.replyTo ? { id: e.replyTo } : undefined },
-    state: e.state,
-  }
+/** A message that could not be handed to the engine at all; shown with a retry button. */
+export interface FailedSend {
+  localId: string
+  chatId: string
+  text: string
+  replyTo?: string
+  at: number
 }
 
-/**
- * The engine records membership changes and the like as notices; their body
- * is a small JSON object ({ kind, accountIds, byAccountId, name, admin }).
- * Anything unreadable still shows, as a generic line.
- */
-function noticeEvent(
-  body: string,
-  nameOf: NameOf,
-): Extract<ChatMessage["body"], { kind: "system" }>["event"] {
-  let n: {
-    kind?: string
-    accountIds?: string[]
-    accountId?: string
-    byAccountId?: string
-    name?: string
-    admin?: boolean
-  }
-  try {
-    n = JSON.parse(body) as typeof n
-  } catch {
-    return { kind: "created" }
-  }
-  const names = (n.accountIds ?? (n.accountId ? [n.accountId] : [])).map(nameOf)
-  const actorName = n.byAccountId ? nameOf(n.byAccountId) : undefined
-  switch (n.kind) {
-    case "member-added":
-      return { kind: "member-added", actorName, names }
-    case "member-removed":
-      return { kind: "member-removed", actorName, names }
-    case "member-left":
-      return { kind: "member-left", names }
-    case "renamed":
-      return { kind: "renamed", actorName, name: n.name ?? "" }
-    case "admin-changed":
-      return { kind: "admin-changed", name: names[0] ?? "", admin: n.admin === true }
-    case "device-added":
-      return { kind: "device-added", name: names[0] ?? "" }
-    case "friend-accepted":
-      return { kind: "friend-accepted", name: names[0] ?? "" }
-    case "removed-from-conversation":
-      return { kind: "removed-from-chat" }
-    default:
-      return { kind: "created", actorName }
+export function failedMessageOf(f: FailedSend): ChatMessage {
+  return {
+    id: f.localId,
+    at: f.at,
+    mine: true,
+    body: { kind: "text", text: f.text, replyTo: f.replyTo ? { id: f.replyTo } : undefined },
+    state: "failed",
   }
 }

@@ -28,15 +28,16 @@ export interface ChatSummary {
 }
 
 export type SystemEvent =
-  | { kind: "member-added"; actorName?: string; names: string[] }
-  | { kind: "member-removed"; actorName?: string; names: string[] }
-  | { kind: "member-left"; names: string[] }
+  | { kind: "member-added"; names: string[] }
+  | { kind: "member-removed"; names: string[] }
   | { kind: "renamed"; actorName?: string; name: string }
   | { kind: "admin-changed"; name: string; admin: boolean }
   | { kind: "device-added"; name: string }
   | { kind: "created"; actorName?: string }
   | { kind: "friend-accepted"; name: string }
   | { kind: "removed-from-chat" }
+  /** A line the engine itself wrote into the history. */
+  | { kind: "notice"; text: string }
 
 export interface ChatMessage {
   id: string
