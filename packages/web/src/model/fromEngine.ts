@@ -74,11 +74,13 @@ export function chatMessageOf(
     return { ...base, body: { kind: "system", event: { kind: "notice", text: m.body } } }
   if (m.recalled) return { ...base, body: { kind: "recalled" } }
   const quoted = m.replyTo ? byId.get(m.replyTo) : undefined
-  const state: DeliveryState | undefined = m.outgoing
-    ? showReceipts && m.readBy.length > 0
-      ? "read"
-      : "sent"
-    : undefined
+  const state: DeliveryState | undefined = !m.outgoing
+    ? undefined
+    : sending
+      ? "sending"
+      : showReceipts && m.readBy.length > 0
+        ? "read"
+        : "sent"
   return {
     ...base,
     body: {
