@@ -323,10 +323,12 @@ export class KithClient implements AsyncIterable<KithEvent> {
     body: string,
     options: { replyTo?: string } = {},
   ): Promise<MessageView> {
-    const conversation = this.engine.conversations.get(conversationId)
-    if (conversation?.status === "incoming-request" || conversation?.status === "outgoing-request") {
-      throw new KithError(ErrorCode.NotAFriend, "the friend request has not been accepted yet")
+    const status = this.engine.conversations.get(conversationId)?.status
+    if (status === "incoming-request" || status === "outgoing-request" || status === "declined") {
+      throw new KithError(ErrorCode.NotAFriend, "the friend request has not been accepted")
     }
+    if (status !== "active")
+      throw new KithError(ErrorCode.NoSuchConversation, "this device is not in that conversation")
     const replyTo = options.replyTo === undefined ? new Uint8Array() : fromBase64Url(options.replyTo)
     if (!replyTo) throw new KithError(ErrorCode.BadRequest, "replyTo is not a message id")
     const sent = await sendContent(this.engine, conversationId, {

@@ -203,8 +203,13 @@ export class FrameSocket {
       case "caughtUp":
         this.options.onCaughtUp?.()
         return
-      case "pong":
+      case "pong": {
+        // Ping's answer: it says every frame before it was handled.
+        const waiter = this.pending.get(frame.requestId)
+        this.pending.delete(frame.requestId)
+        waiter?.resolve({ unknownDeviceIds: [] } as unknown as frames.Ok)
         return
+      }
       case undefined:
         return
       default:
