@@ -20,10 +20,10 @@ afterAll(async () => {
   await server.close()
 })
 
-async function users(...names: string[]): Promise<KithClient[]> {
+async function users<N extends string[]>(...names: N): Promise<{ [K in keyof N]: KithClient }> {
   const made = await Promise.all(names.map((n) => newUser(server, n)))
   clients.push(...made)
-  return made
+  return made as { [K in keyof N]: KithClient }
 }
 
 /** Every client's view of a group: its epoch and its member devices. */
