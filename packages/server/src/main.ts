@@ -38,7 +38,8 @@ const server = await startServer({
   logLevel,
   trustProxy: env.KITH_TRUST_PROXY === "1",
 })
-log.info({ port: server.port }, "kith server started")
+// Whatever the log level, one line says where the server listens (scripts and benchmarks read it).
+createLogger("info").info({ port: server.port }, "kith server started")
 
 // Nothing one request does may take the process down; log (without details) and carry on.
 process.on("unhandledRejection", (error) => log.error({ err: safeError(error) }, "unhandled rejection"))

@@ -6,6 +6,7 @@ import type { Database } from "./schema"
 import type { Store } from "./store"
 import { migrateToLatest } from "./migrations"
 import { createKyselyStore } from "./kysely/kyselyStore"
+import { withStatementCache } from "./statementCache"
 
 export const DATABASE_FILE = "kith.sqlite"
 
@@ -20,7 +21,7 @@ export async function openSqliteDatabase(dataDir: string): Promise<Kysely<Databa
   sqlite.pragma("journal_mode = WAL")
   sqlite.pragma("synchronous = FULL")
   sqlite.pragma("busy_timeout = 5000")
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) })
   try {
     await migrateToLatest(db as Kysely<unknown>, "sqlite")
   } catch (e) {

@@ -12,9 +12,14 @@ import { toBytes, toNumber } from "../columnTypes"
 import { chunks } from "../chunks"
 import { insertDeliveries } from "./deliveryRows"
 import { releaseCiphertexts } from "./ciphertextRefs"
+import { GroupCommit } from "./groupCommit"
 
 export class KyselyMailboxStore implements MailboxStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly writes: GroupCommit
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.writes = new GroupCommit(db)
+  }
 
   async lookupRecipients(deviceIds: string[]): Promise<Map<string, RecipientInfo>> {
     const found = new Map<string, RecipientInfo>()
@@ -36,7 +41,7 @@ export class KyselyMailboxStore implements MailboxStore {
   }
 
   async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
-    return this.db.transaction().execute((trx) => insertDeliveries(trx, deliveries, expiresAtMs))
+    return this.writes.run((trx) => insertDeliveries(trx, deliveries, expiresAtMs))
   }
 
   async submitCommit(
@@ -46,7 +51,7 @@ export class KyselyMailboxStore implements MailboxStore {
     expiresAtMs: number,
     today: number,
   ): Promise<CommitResult> {
-    return this.db.transaction().execute(async (trx): Promise<CommitResult> => {
+    return this.writes.run(async (trx): Promise<CommitResult> => {
       // Compare-and-set: only a row still at `epoch` moves on, so of two racing commits one wins.
       const advanced = await trx
         .updateTable("groups")
@@ -98,7 +103,7 @@ export class KyselyMailboxStore implements MailboxStore {
 
   async ack(deviceId: string, seqs: number[]): Promise<number> {
     if (seqs.length === 0) return 0
-    return this.db.transaction().execute(async (trx) => {
+    return this.writes.run(async (trx) => {
       let deleted = 0
       for (const chunk of chunks(seqs)) {
         const rows = await trx
