@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util"
 import type { LevelWithSilent } from "pino"
 import { startServer } from "./index"
-import { createLogger, safeError } from "./observability/logger"
+import { createLogger } from "./observability/logger"
 
 /**
  * `npm start`: flags win over environment variables, which win over defaults.
@@ -42,7 +42,7 @@ const server = await startServer({
 createLogger("info").info({ port: server.port }, "kith server started")
 
 // Nothing one request does may take the process down; log (without details) and carry on.
-process.on("unhandledRejection", (error) => log.error({ err: safeError(error) }, "unhandled rejection"))
+process.on("unhandledRejection", (error) => log.error({ err: error }, "unhandled rejection"))
 
 let stopping = false
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -53,7 +53,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error({ err: safeError(error) }, "shutdown failed")
+        log.error({ err: error }, "shutdown failed")
         process.exit(1)
       },
     )

@@ -1,6 +1,5 @@
 import type { ServerContext } from "./context"
 import type { SweepResult } from "./storage/store"
-import { safeError } from "./observability/logger"
 
 /**
  * One pass of forgetting: expired mailbox entries and ciphertexts, idle
@@ -26,7 +25,7 @@ export function startSweeper(ctx: ServerContext, intervalMs: number): () => void
     if (running) return
     running = true
     sweepOnce(ctx)
-      .catch((error: unknown) => ctx.logger.error({ err: safeError(error) }, "expiry sweep failed"))
+      .catch((error: unknown) => ctx.logger.error({ err: error }, "expiry sweep failed"))
       .finally(() => {
         running = false
       })

@@ -15,7 +15,6 @@ import { registerRoutes } from "./routeTable"
 import { registerOpsRoutes } from "./opsRoutes"
 import { registerWebSocket } from "../ws/websocketRoute"
 import { CloseCode } from "../ws/connectionRegistry"
-import { safeError } from "../observability/logger"
 import { registrationHandlers } from "./handlers/registration"
 import { sessionHandlers } from "./handlers/sessions"
 import { deviceHandlers } from "./handlers/devices"
@@ -44,7 +43,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     const result = errorReplyOf(error, routeNameOf(request))
     if (result.unexpected) {
-      request.log.error({ err: safeError(error), route: routePatternOf(request) }, "request failed")
+      request.log.error({ err: error, route: routePatternOf(request) }, "request failed")
     }
     return reply.code(result.status).send(result.body)
   })

@@ -6,7 +6,8 @@ export type { Logger }
  * JSON logs that carry no user, account, device, mailbox or group ids, no IP
  * addresses, tokens, usernames or payloads (docs/data-inventory.md). Only the
  * call sites decide what goes in, so the serializers below make the objects
- * frameworks like to log (requests, responses, errors) harmless by default.
+ * frameworks like to log (requests, responses, errors) harmless by default:
+ * log an error as `{ err: error }` and only its type, code and stack remain.
  */
 export function createLogger(level: LevelWithSilent, stream?: NodeJS.WritableStream): Logger {
   const options: pino.LoggerOptions = {

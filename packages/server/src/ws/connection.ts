@@ -7,7 +7,6 @@ import { MailboxPump } from "./mailboxPump"
 import { peekRequestId } from "./peekRequestId"
 import { asKithError, serverFrames } from "./serverFrames"
 import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
-import { safeError } from "../observability/logger"
 
 /** Frames that fail to decode before the connection is dropped. */
 export const MAX_BAD_FRAMES = 20
@@ -140,7 +139,7 @@ export class Connection implements RegisteredConnection {
       },
       caughtUp: () => this.send(serverFrames.caughtUp()),
       failed: (error) => {
-        this.ctx.logger.error({ err: safeError(error) }, "mailbox push failed; closing the connection")
+        this.ctx.logger.error({ err: error }, "mailbox push failed; closing the connection")
         this.close(1011, "internal error")
       },
     })
@@ -195,7 +194,7 @@ export class Connection implements RegisteredConnection {
 
   private replyError(requestId: number, failure: unknown): void {
     const { error, unexpected } = asKithError(failure)
-    if (unexpected) this.ctx.logger.error({ err: safeError(failure) }, "frame failed")
+    if (unexpected) this.ctx.logger.error({ err: failure }, "frame failed")
     this.ctx.metrics.framesRejected.inc({ code: error.code })
     this.send(serverFrames.error(requestId, error))
   }

@@ -3,6 +3,7 @@ import { toBase64Url } from "@kith/protocol"
 import { startTestServer, type TestServer } from "../../testing/testServer"
 import { call } from "../../testing/httpClient"
 import { addDevice, newKeyPair, newUser, randomBytes } from "../../testing/identities"
+import { TestSocket } from "../../testing/wsClient"
 
 let t: TestServer
 beforeAll(async () => {
@@ -67,8 +68,11 @@ describe("account records", () => {
   it("[H7] deletes the caller's account: its sessions end and its record is gone", async () => {
     const alice = await newUser(t.url)
     const bob = await newUser(t.url)
+    const socket = await TestSocket.connect(t.url)
+    await socket.authenticate(alice.token)
     const res = await call(t.url, "deleteAccount", { token: alice.token })
     expect(res.status).toBe(204)
+    expect((await socket.closed).code).toBe(4003)
     expect((await call(t.url, "keyPackageCount", { token: alice.token })).status).toBe(401)
     const lookup = await call(t.url, "getAccount", {
       token: bob.token,
