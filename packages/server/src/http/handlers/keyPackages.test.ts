@@ -189,6 +189,19 @@ describe("[H5] key packages", () => {
     expect((await count(alice)).count).toBe(Limits.maxKeyPackagesPerDevice)
   })
 
+  it("limits claims to 200 an hour per claiming account (KITH_ERR_RATE_LIMITED)", async () => {
+    const alice = await newUser(t.url)
+    const claimer = await newUser(t.url)
+    await upload(alice, [], toBase64Url(await makeKeyPackage(alice.device)))
+    for (let i = 0; i < 200; i++) expect((await claim(claimer, alice.account.accountId)).status).toBe(200)
+    const limited = await claim(claimer, alice.account.accountId)
+    expect(limited.status).toBe(429)
+    expect(limited.body.code).toBe("KITH_ERR_RATE_LIMITED")
+    expect(limited.body.retryAfterMs).toBeGreaterThan(0)
+    // Another claimer is not affected.
+    expect((await claim(alice, alice.account.accountId)).status).toBe(200)
+  })
+
   it("refuses malformed and anonymous requests", async () => {
     const alice = await newUser(t.url)
     expect((await upload(alice, [])).body.code).toBe("KITH_ERR_BAD_REQUEST")
