@@ -22,6 +22,7 @@ import { profileOf, setDisplayName } from "./profile"
 import { b64 } from "./records"
 import { register, restore } from "./registration"
 import { secureRandom, systemClock, type Clock, type RandomBytes } from "./runtime"
+import { pruneSeenDigests } from "./seenDigests"
 import { sendContent } from "./send"
 import { FrameSocket, type WebSocketConstructor } from "./socket"
 import { safetyNumber } from "./safetyNumber"
@@ -179,6 +180,7 @@ export class KithClient implements AsyncIterable<KithEvent> {
     })
     engine.authSocket.start()
     engine.sealedSocket.start()
+    engine.background.start(() => pruneSeenDigests(engine))
     const timer = new AbortController()
     const timedOut = engine.clock.sleep(CONNECT_TIMEOUT_MS, timer.signal).then(() => {
       throw new KithError(ErrorCode.Network, "could not reach the server")

@@ -113,6 +113,20 @@ describe("1:1 chat", () => {
     expect((await again.conversation(conversationId)).unreadCount).toBe(3)
   })
 
+  it("picks up where it left off when the same client connects again", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const conversationId = await befriend(alice, bob)
+    await bob.close()
+    await alice.sendText(conversationId, "while you were away")
+    const got = nextEvent(bob, "message")
+    await bob.connect()
+    expect((await got).message.body).toBe("while you were away")
+    const back = nextEvent(alice, "message")
+    await bob.sendText(conversationId, "back again")
+    expect((await back).message.body).toBe("back again")
+  })
+
   it("[E3] processes a payload pushed twice only once", async () => {
     const alice = await user("Alice")
     const bob = await user("Bob")

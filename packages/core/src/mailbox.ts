@@ -35,7 +35,12 @@ export class Mailbox {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const entry = this.queue.shift()!
-      if (this.engine.closed) return
+      if (this.engine.closed) {
+        // Unacknowledged entries come again on the next connection.
+        this.queue.length = 0
+        this.queued.clear()
+        return
+      }
       try {
         await receivePayload(this.engine, entry.payload)
         this.acks.push(entry.seq)
