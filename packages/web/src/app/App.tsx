@@ -70,19 +70,21 @@ export function App() {
       )
     case "ready":
       return (
-        <div className={route.detail ? "app has-detail" : "app"}>
-          <div className="sidebar">
-            <ConnectionBanner state={state.connection} />
-            <TabContent route={route} />
-            <TabBar current={route.tab} />
+        <div className="app-frame">
+          <ConnectionBanner state={state.connection} />
+          <div className={route.detail ? "app has-detail" : "app"}>
+            <div className="sidebar">
+              <TabContent route={route} />
+              <TabBar current={route.tab} />
+            </div>
+            <main className="main-pane">
+              {route.detail ? (
+                <DetailScreen detail={route.detail} />
+              ) : (
+                <p className="placeholder">{t("app.pickChat")}</p>
+              )}
+            </main>
           </div>
-          <main className="main-pane">
-            {route.detail ? (
-              <DetailScreen detail={route.detail} />
-            ) : (
-              <p className="placeholder">{t("app.pickChat")}</p>
-            )}
-          </main>
         </div>
       )
   }

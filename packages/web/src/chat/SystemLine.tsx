@@ -32,6 +32,9 @@ export function SystemLine({ event }: { event: SystemEvent }) {
     case "friend-accepted":
       text = t("system.friendAccepted", { name: event.name })
       break
+    case "joined":
+      text = t("system.joined", { count: event.memberCount })
+      break
     case "removed-from-chat":
       text = t("system.removedYou")
       break

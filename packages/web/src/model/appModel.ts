@@ -64,6 +64,8 @@ export class AppModel {
   /** When this session last asked for an account's profile (names are fetched once, retried after a while). */
   private readonly profileAskedAt = new Map<string, number>()
   private namesMissing = false
+  private engineOnline = false
+  private reconnecting = false
   private readonly stops: (() => void)[] = []
   private refreshQueued = false
   private readonly staleChats = new Set<string>()
@@ -201,8 +203,11 @@ export class AppModel {
       if (this.namesMissing) this.scheduleRefresh()
     }, 10_000)
     this.stops.push(() => clearInterval(tick))
-    const online = () =>
-      this.set({ connection: this.state.connection === "online" ? "online" : "connecting" })
+    // The browser's own online/offline flags are faster than a socket noticing; the engine's word decides when back.
+    const online = () => {
+      this.set({ connection: this.engineOnline ? "online" : "connecting" })
+      if (!this.engineOnline) void this.reconnect()
+    }
     const offline = () => this.set({ connection: "offline" })
     addEventListener("online", online)
     addEventListener("offline", offline)
@@ -222,6 +227,25 @@ export class AppModel {
     await this.refresh()
     // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
+  }
+
+  /**
+   * A connection attempt made while the network was down can hang with no
+   * answer; when the browser says it is back, start afresh rather than wait
+   * for that attempt to time out.
+   */
+  private async reconnect(): Promise<void> {
+    const client = this.client
+    if (!client || this.reconnecting) return
+    this.reconnecting = true
+    try {
+      await client.close()
+      if (this.client === client) await client.connect()
+    } catch (e) {
+      console.warn("reconnect", e)
+    } finally {
+      this.reconnecting = false
+    }
   }
 
   private async meOf(client: KithClient): Promise<Me> {
@@ -249,6 +273,7 @@ export class AppModel {
     const at = Date.now()
     switch (event.type) {
       case "connection":
+        this.engineOnline = event.online
         this.set({ connection: event.online ? "online" : navigator.onLine ? "connecting" : "offline" })
         break
       case "message":
@@ -296,8 +321,22 @@ export class AppModel {
       case "error":
         console.warn("engine:", event.code, event.message)
         break
-      case "friend-request":
       case "conversation-added":
+        // Joining an existing group brings no membership event of its own: say so in the history.
+        // A group starts with its creator as the only admin: that tells creating from joining.
+        if (event.conversation.kind === "group") {
+          const mine =
+            this.state.me !== undefined && event.conversation.admins.includes(this.state.me.accountId)
+          this.addSystemLine(
+            event.conversation.id,
+            at,
+            mine
+              ? { kind: "created", byAccountId: this.state.me?.accountId }
+              : { kind: "joined", memberCount: event.conversation.members.length },
+          )
+        }
+        break
+      case "friend-request":
       case "untrusted-device":
         break
     }
@@ -471,15 +510,19 @@ export class AppModel {
           message: chatMessageOf(m, byId, nameOf, this.prefs.readReceipts, stillSending),
         }
       })
-    const lines = (this.systemLines.get(chatId) ?? []).map((l) => ({
-      order: l.at,
-      message: {
-        id: l.id,
-        at: l.at,
-        mine: false,
-        body: { kind: "system" as const, event: systemEventOf(l.fact, nameOf) },
-      },
-    }))
+    // In a direct chat "X joined" is the friend request itself; the friendship line says it better.
+    const direct = this.state.chats.find((c) => c.id === chatId)?.kind === "direct"
+    const lines = (this.systemLines.get(chatId) ?? [])
+      .filter((l) => !(direct && (l.fact.kind === "member-added" || l.fact.kind === "member-removed")))
+      .map((l) => ({
+        order: l.at,
+        message: {
+          id: l.id,
+          at: l.at,
+          mine: false,
+          body: { kind: "system" as const, event: systemEventOf(l.fact, nameOf) },
+        },
+      }))
     const merged = lines.length ? [...shown, ...lines].sort((a, b) => a.order - b.order) : shown
     const failed = this.failed.filter((f) => f.chatId === chatId).map(failedMessageOf)
     return [...merged.map((x) => x.message), ...failed]

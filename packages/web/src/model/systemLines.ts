@@ -16,6 +16,7 @@ export type SystemFact =
   | { kind: "device-added"; accountId: string }
   | { kind: "created"; byAccountId?: string }
   | { kind: "friend-accepted"; accountId: string }
+  | { kind: "joined"; memberCount: number }
   | { kind: "removed-from-chat" }
 
 export interface SystemLine {
@@ -59,6 +60,8 @@ export function systemEventOf(fact: SystemFact, nameOf: (accountId: string) => s
       return { kind: "created", actorName: fact.byAccountId && nameOf(fact.byAccountId) }
     case "friend-accepted":
       return { kind: "friend-accepted", name: nameOf(fact.accountId) }
+    case "joined":
+      return { kind: "joined", memberCount: fact.memberCount }
     case "removed-from-chat":
       return { kind: "removed-from-chat" }
   }

@@ -35,6 +35,7 @@ export type SystemEvent =
   | { kind: "device-added"; name: string }
   | { kind: "created"; actorName?: string }
   | { kind: "friend-accepted"; name: string }
+  | { kind: "joined"; memberCount: number }
   | { kind: "removed-from-chat" }
   /** A line the engine itself wrote into the history. */
   | { kind: "notice"; text: string }
