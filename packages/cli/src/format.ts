@@ -1,0 +1,87 @@
+import type { ConversationView, FriendView, MessageView } from "@kith/core"
+
+/**
+ * Human-readable lines for what the engine returns. Output.result makes every
+ * line plain before printing, so these may embed names and bodies as they are.
+ */
+
+/** Local date and time to the minute: enough to read a chat, short enough for one line. */
+export function formatTime(ms: number): string {
+  const d = new Date(ms)
+  const pad = (n: number) => String(n).padStart(2, "0")
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`
+}
+
+/** A person as the user knows them: display name, else username, else the account id. */
+export function personName(accountId: string, friend?: FriendView, displayName?: string): string {
+  return displayName ?? friend?.displayName ?? friend?.username ?? accountId
+}
+
+/** Who sent a message, as seen in one conversation. */
+export function senderName(
+  message: MessageView,
+  conversation: ConversationView,
+  friends: FriendView[],
+): string {
+  if (message.outgoing) return "you"
+  const sender = message.senderAccountId
+  if (sender === undefined) return "?"
+  const member = conversation.members.find((m) => m.accountId === sender)
+  return personName(
+    sender,
+    friends.find((f) => f.accountId === sender),
+    member?.displayName,
+  )
+}
+
+export function messageLine(
+  message: MessageView,
+  conversation: ConversationView,
+  friends: FriendView[],
+): string {
+  const when = formatTime(message.sentAtMs)
+  switch (message.kind) {
+    case "notice":
+      return `${when}  * ${message.body}`
+    case "decrypt-failed":
+      return `${when}  ! a message could not be decrypted (${message.body})`
+    case "text": {
+      const body = message.recalled ? "(recalled)" : message.body
+      const reply = message.replyTo ? ` (reply to ${message.replyTo})` : ""
+      const unread = !message.outgoing && !message.read && !message.recalled ? " *" : ""
+      return `${when}  ${senderName(message, conversation, friends)}: ${body}${reply}  [${message.id}]${unread}`
+    }
+  }
+}
+
+export function conversationLine(conversation: ConversationView, friends: FriendView[]): string {
+  const unread = conversation.unreadCount > 0 ? `  (${conversation.unreadCount} unread)` : ""
+  const status = conversation.status === "active" ? "" : `  [${conversation.status}]`
+  const last = conversation.lastMessage
+  const preview =
+    last && last.kind === "text"
+      ? `  — ${senderName(last, conversation, friends)}: ${last.recalled ? "(recalled)" : last.body}`
+      : ""
+  return `${conversation.id}  ${conversation.kind.padEnd(6)}  ${conversationTitle(conversation, friends)}${unread}${status}${preview}`
+}
+
+/** A direct chat is titled by the other person; a group by its name. */
+export function conversationTitle(conversation: ConversationView, friends: FriendView[]): string {
+  if (conversation.kind === "direct") {
+    const peer = conversation.members.find((m) => !m.self)
+    if (peer)
+      return personName(
+        peer.accountId,
+        friends.find((f) => f.accountId === peer.accountId),
+        peer.displayName,
+      )
+  }
+  if (conversation.kind === "self") return "(your devices)"
+  return conversation.name === "" ? "(unnamed)" : conversation.name
+}
+
+export function friendLine(friend: FriendView): string {
+  const username = friend.username ? `  @${friend.username}` : ""
+  const verified = friend.verified ? "  verified" : ""
+  return `${friend.accountId}  ${friend.displayName ?? "(no name)"}${username}${verified}`
+}
