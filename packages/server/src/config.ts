@@ -16,7 +16,10 @@ export interface ServerConfig {
   logStream?: NodeJS.WritableStream
   /** The clock every expiry is measured with; tests move it. */
   now?: Clock
-  /** Requests per minute one (hashed) IP may make to routes that need no session. */
+  /**
+   * Requests per minute one (hashed) IP may make to routes that need no session,
+   * WebSocket upgrades included (default 3000: many people can share one address).
+   */
   anonymousRequestsPerMinute?: number
   /** Honour X-Forwarded-For from a reverse proxy in front of the server. */
   trustProxy?: boolean
@@ -35,7 +38,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     logLevel: config.logLevel ?? "info",
     logStream: config.logStream,
     now: config.now ?? systemClock,
-    anonymousRequestsPerMinute: config.anonymousRequestsPerMinute ?? 600,
+    anonymousRequestsPerMinute: config.anonymousRequestsPerMinute ?? 3000,
     trustProxy: config.trustProxy ?? false,
     sweepIntervalMs: config.sweepIntervalMs ?? 60_000,
   }

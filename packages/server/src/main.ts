@@ -8,6 +8,7 @@ import { createLogger } from "./observability/logger"
  *   --port / KITH_PORT (8080)   --host / KITH_HOST (0.0.0.0)   --data-dir / KITH_DATA_DIR (./data)
  *   KITH_POW_DIFFICULTY (20)    KITH_LOG_LEVEL (info)
  *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
+ *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
  */
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,11 @@ const server = await startServer({
   powDifficulty: integer(env.KITH_POW_DIFFICULTY, 20, "KITH_POW_DIFFICULTY"),
   logLevel,
   trustProxy: env.KITH_TRUST_PROXY === "1",
+  anonymousRequestsPerMinute: integer(
+    env.KITH_ANONYMOUS_REQUESTS_PER_MINUTE,
+    3000,
+    "KITH_ANONYMOUS_REQUESTS_PER_MINUTE",
+  ),
 })
 // Whatever the log level, one line says where the server listens (scripts and benchmarks read it).
 createLogger("info").info({ port: server.port }, "kith server started")

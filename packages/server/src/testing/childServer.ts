@@ -24,6 +24,7 @@ export async function startChildServer(dataDir: string): Promise<ChildServer> {
       KITH_DATA_DIR: dataDir,
       KITH_POW_DIFFICULTY: "4",
       KITH_LOG_LEVEL: "info",
+      KITH_ANONYMOUS_REQUESTS_PER_MINUTE: "1000000",
     },
     stdio: ["ignore", "pipe", "inherit"],
   })
