@@ -8,6 +8,7 @@ import { Composer } from "./Composer"
 import { MessageList } from "./MessageList"
 import { firstUnreadOf } from "./timeline"
 import { errorText } from "../screens/useAsyncAction"
+import { isolate } from "../i18n/bidi"
 
 /** One conversation: its history, warnings about new devices, and the composer. */
 export function ChatScreen({ chatId }: { chatId: string }) {
@@ -82,7 +83,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       </header>
       {warnings.map((w) => (
         <div className="banner warning" role="alert" key={w.id} data-testid="device-warning">
-          {t("warnings.newDevice", { name: w.name })}{" "}
+          {t("warnings.newDevice", { name: isolate(w.name) })}{" "}
           <a href={hrefOf({ tab: "contacts", detail: { screen: "safety", accountId: w.accountId } })}>
             {t("safety.verify")}
           </a>{" "}
@@ -106,6 +107,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
           unreadCount={unread?.count ?? 0}
           now={state.now}
           actions={actions}
+          showSenders={chat.kind === "group"}
         />
       ) : (
         <p className="placeholder">{t("common.loading")}</p>

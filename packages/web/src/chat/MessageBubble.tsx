@@ -56,7 +56,7 @@ export const MessageBubble = memo(function MessageBubble({
                 {body.replyTo.text ?? t("chat.originalUnavailable")}
               </span>
             )}
-            <span className="text" data-testid="message-text">
+            <span className="text" data-testid="message-text" dir="auto">
               {body.text}
             </span>
           </>

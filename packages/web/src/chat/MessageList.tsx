@@ -18,7 +18,10 @@ export function MessageList({
   unreadCount,
   now,
   actions,
+  showSenders,
 }: {
+  /** Group chats name the sender above each run of their messages; direct chats need not. */
+  showSenders: boolean
   messages: readonly ChatMessage[]
   firstUnreadId?: string
   unreadCount: number
@@ -111,7 +114,7 @@ export function MessageList({
                 {item.kind === "message" && (
                   <MessageBubble
                     message={item.message}
-                    showSender={item.showSender}
+                    showSender={showSenders && item.showSender}
                     selected={selected === item.message.id}
                     now={now}
                     actions={bubbleActions}

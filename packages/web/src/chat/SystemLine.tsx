@@ -1,10 +1,12 @@
 import { useTranslation } from "react-i18next"
 import type { SystemEvent } from "../model/viewTypes"
+import { isolate } from "../i18n/bidi"
 
 /** A centred line for what happened to the chat itself: members, names, admins, devices. */
 export function SystemLine({ event }: { event: SystemEvent }) {
   const { t, i18n } = useTranslation()
-  const list = (names: string[]) => new Intl.ListFormat(i18n.language, { type: "conjunction" }).format(names)
+  const list = (names: string[]) =>
+    new Intl.ListFormat(i18n.language, { type: "conjunction" }).format(names.map(isolate))
   let text: string
   switch (event.kind) {
     case "member-added":
@@ -15,22 +17,24 @@ export function SystemLine({ event }: { event: SystemEvent }) {
       break
     case "renamed":
       text = event.actorName
-        ? t("system.renamedBy", { actor: event.actorName, name: event.name })
-        : t("system.renamed", { name: event.name })
+        ? t("system.renamedBy", { actor: isolate(event.actorName), name: isolate(event.name) })
+        : t("system.renamed", { name: isolate(event.name) })
       break
     case "admin-changed":
       text = event.admin
-        ? t("system.madeAdmin", { name: event.name })
-        : t("system.noLongerAdmin", { name: event.name })
+        ? t("system.madeAdmin", { name: isolate(event.name) })
+        : t("system.noLongerAdmin", { name: isolate(event.name) })
       break
     case "device-added":
-      text = t("system.deviceAdded", { name: event.name })
+      text = t("system.deviceAdded", { name: isolate(event.name) })
       break
     case "created":
-      text = event.actorName ? t("system.createdBy", { actor: event.actorName }) : t("system.created")
+      text = event.actorName
+        ? t("system.createdBy", { actor: isolate(event.actorName) })
+        : t("system.created")
       break
     case "friend-accepted":
-      text = t("system.friendAccepted", { name: event.name })
+      text = t("system.friendAccepted", { name: isolate(event.name) })
       break
     case "joined":
       text = t("system.joined", { count: event.memberCount })

@@ -1,3 +1,4 @@
+import { useState } from "react"
 import { useTranslation } from "react-i18next"
 import { languages, type LanguageTag } from "../i18n/languages"
 import { chooseLanguage, currentLanguage } from "../i18n/setup"
@@ -5,16 +6,17 @@ import { chooseLanguage, currentLanguage } from "../i18n/setup"
 /** Every language named in itself; choosing one applies at once (and flips the layout for Arabic). */
 export function LanguagePicker({ compact }: { compact?: boolean }) {
   const { t } = useTranslation()
-  const current = currentLanguage()
+  // The choice shows at once; the translations may take a moment to load.
+  const [current, setCurrent] = useState<LanguageTag>(currentLanguage)
+  const choose = (tag: LanguageTag) => {
+    setCurrent(tag)
+    void chooseLanguage(tag)
+  }
   if (compact) {
     return (
       <div className="field">
         <label htmlFor="language">{t("me.language")}</label>
-        <select
-          id="language"
-          value={current}
-          onChange={(e) => void chooseLanguage(e.target.value as LanguageTag)}
-        >
+        <select id="language" value={current} onChange={(e) => choose(e.target.value as LanguageTag)}>
           {languages.map((l) => (
             <option key={l.tag} value={l.tag} lang={l.tag}>
               {l.name}
@@ -35,7 +37,7 @@ export function LanguagePicker({ compact }: { compact?: boolean }) {
             name="language"
             value={l.tag}
             checked={current === l.tag}
-            onChange={() => void chooseLanguage(l.tag)}
+            onChange={() => choose(l.tag)}
           />
         </label>
       ))}
