@@ -1,4 +1,4 @@
-import { fromBase64Url, Limits, type frames } from "@kith/protocol"
+import { ErrorCode, fromBase64Url, KithError, Limits, type frames } from "@kith/protocol"
 import { groupMembers, ownLeafIndex, type GroupState } from "./mlsGroup"
 
 /**
@@ -40,6 +40,12 @@ export const isSealed = (deliveries: OutgoingDelivery[]) =>
 export function toFrameDeliveries(deliveries: OutgoingDelivery[]): frames.Delivery[][] {
   const flat: frames.Delivery[] = []
   for (const d of deliveries) {
+    if (d.payload.length > Limits.maxPayloadBytes) {
+      throw new KithError(
+        ErrorCode.TooLarge,
+        `a ${d.payload.length}-byte payload is over the ${Limits.maxPayloadBytes}-byte limit`,
+      )
+    }
     for (let i = 0; i < d.recipients.length; i += Limits.maxRecipientsPerDelivery) {
       const recipients = d.recipients.slice(i, i + Limits.maxRecipientsPerDelivery).map((r) => ({
         deviceId: fromBase64Url(r.deviceId)!,

@@ -1,4 +1,5 @@
-import { ErrorCode } from "@kith/protocol"
+import { ErrorCode, toBase64Url } from "@kith/protocol"
+import { Batch } from "./batch"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KithClient } from "./client"
 import { nodeWebSocket } from "./node/nodeWebSocket"
@@ -86,6 +87,29 @@ describe("multi-device", () => {
     await laptop.sendText(direct, "from the laptop")
     expect((await onPhone).message).toMatchObject({ outgoing: true, body: "from the laptop" })
     expect((await onBob).message.senderDeviceId).toBe(laptop.deviceId)
+  })
+
+  it("[C3] refuses a contact's new leaf whose account key is not the pinned one, and warns", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const direct = await befriend(alice, bob)
+    // As if Alice had pinned another key for Bob: every leaf of Bob's account now fails her check.
+    const engine = alice.internals
+    const batch = new Batch()
+    engine.contacts.set(batch, {
+      ...engine.contacts.get(bob.accountId)!,
+      accountPublicKey: toBase64Url(new Uint8Array(32).fill(7)),
+    })
+    await engine.apply(batch)
+    const warned = nextEvent(alice, "untrusted-device", (e) => e.accountId === bob.accountId)
+    const refused = nextEvent(alice, "decrypt-failed", (e) => e.conversationId === direct)
+    const laptop = await link(bob)
+    expect((await warned).deviceId).toBe(laptop.deviceId)
+    await refused
+    const bobsDevices = (await alice.conversation(direct)).members.find(
+      (m) => m.accountId === bob.accountId,
+    )!.deviceIds
+    expect(bobsDevices).toEqual([bob.deviceId])
   })
 
   it("a removed device stops receiving and leaves every conversation", async () => {
