@@ -18,7 +18,7 @@ async function run(...argv: string[]) {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     env: { KITH_HOME: join(scratch, "default-home") },
-    readStdin: async () => "",
+    readLine: async () => "",
     waitForInterrupt: () => new Promise(() => {}),
   })
   return { exitCode, stdout: out.join(""), stderr: err.join("") }
@@ -26,6 +26,8 @@ async function run(...argv: string[]) {
 
 describe("runCli", () => {
   it.each([
+    ["no command at all", []],
+    ["a command group without its command", ["group"]],
     ["an unknown command", ["frobnicate"]],
     ["an unknown option", ["chats", "--colour"]],
     ["a missing argument", ["send", "bob"]],

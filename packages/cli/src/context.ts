@@ -7,8 +7,8 @@ export interface CliIo {
   stdout: Write
   stderr: Write
   env: Env
-  /** The whole of standard input (for secrets that should not sit in shell history). */
-  readStdin(): Promise<string>
+  /** One line of standard input, prompting on a terminal (for secrets that should not sit in shell history). */
+  readLine(prompt: string): Promise<string>
   /** Settles at the next SIGINT; until someone waits for it, SIGINT ends the process as usual. */
   waitForInterrupt(): Promise<void>
 }

@@ -85,3 +85,11 @@ export function friendLine(friend: FriendView): string {
   const verified = friend.verified ? "  verified" : ""
   return `${friend.accountId}  ${friend.displayName ?? "(no name)"}${username}${verified}`
 }
+
+/** 60 digits read best as three lines of four groups of five, like other messengers show them. */
+export function groupDigits(digits: string): string[] {
+  const groups = digits.replace(/\s+/g, "").match(/.{1,5}/g) ?? []
+  const lines: string[] = []
+  for (let i = 0; i < groups.length; i += 4) lines.push("  " + groups.slice(i, i + 4).join(" "))
+  return lines
+}

@@ -1,11 +1,16 @@
+import { createInterface } from "node:readline"
 import { runCli } from "./cli"
 
 /** `kith …`: Kith's terminal client. Everything interesting happens in runCli. */
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString("utf8")
+async function readLine(prompt: string): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write(prompt)
+  const lines = createInterface({ input: process.stdin, terminal: false })
+  for await (const line of lines) {
+    lines.close()
+    return line
+  }
+  return ""
 }
 
 function flush(stream: NodeJS.WriteStream): Promise<void> {
@@ -16,7 +21,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
-  readStdin,
+  readLine,
   waitForInterrupt: () => new Promise((resolve) => process.once("SIGINT", () => resolve())),
 })
 await Promise.all([flush(process.stdout), flush(process.stderr)])

@@ -39,13 +39,4 @@ describe("Output", () => {
     expect(human.out).toEqual([])
     expect(human.err).toEqual(["error: no ]0;xthing (KITH_ERR_NOT_FOUND)\n"])
   })
-
-  it("keeps notes for people off stdout, and out of --json runs entirely", () => {
-    const human = capture(false)
-    human.output.note("waiting")
-    expect(human.err).toEqual(["waiting\n"])
-    const json = capture(true)
-    json.output.note("waiting")
-    expect([...json.out, ...json.err]).toEqual([])
-  })
 })

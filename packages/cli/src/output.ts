@@ -45,11 +45,6 @@ export class Output {
     this.stdout(toJsonText(value) + "\n")
   }
 
-  /** A remark for the person at the terminal; never part of the machine-readable output. */
-  note(line: string): void {
-    if (!this.json) this.stderr(plainLine(line) + "\n")
-  }
-
   error(code: string, message: string): void {
     if (this.json) this.stdout(toJsonText({ error: { code, message } }) + "\n")
     else this.stderr(`error: ${plainLine(message)} (${code})\n`)

@@ -1,7 +1,7 @@
 import type { Command } from "commander"
 import { ErrorCode, KithError } from "@kith/protocol"
 import { KithClient } from "@kith/core"
-import { openNodeStore, nodeWebSocket } from "./nodeClient"
+import { SqliteStore, nodeWebSocket } from "@kith/core/node"
 import type { CliContext } from "./context"
 import type { Home } from "./home"
 import type { Printable } from "./output"
@@ -16,8 +16,8 @@ export interface Device {
 export interface DeviceOptions {
   /** Called after the client is opened and before it connects (to subscribe to events). */
   beforeConnect?: (client: KithClient) => void
-  /** Skip the catch-up sync (commands that only read local state after connecting). */
-  skipSync?: boolean
+  /** Don't connect at all: the command reads only what this device already knows. */
+  offline?: boolean
 }
 
 /**
@@ -39,13 +39,15 @@ export async function withDevice(
     )
   }
   const serverUrl = ctx.serverUrl(command, home)
-  const store = openNodeStore(home.storePath)
+  const store = new SqliteStore(home.storePath)
   try {
     const client = await KithClient.open({ serverUrl, store, webSocket: nodeWebSocket })
     try {
       options.beforeConnect?.(client)
-      await client.connect()
-      if (!options.skipSync) await client.sync()
+      if (!options.offline) {
+        await client.connect()
+        await client.sync()
+      }
       const printable = await run({ client, home, serverUrl })
       if (printable) ctx.output.result(printable)
     } finally {
@@ -64,11 +66,7 @@ export async function withDevice(
 export async function withNewDevice(
   ctx: CliContext,
   command: Command,
-  run: (setup: {
-    home: Home
-    serverUrl: string
-    store: ReturnType<typeof openNodeStore>
-  }) => Promise<Printable>,
+  run: (setup: { home: Home; serverUrl: string; store: SqliteStore }) => Promise<Printable>,
 ): Promise<void> {
   const home = ctx.home(command)
   if (home.hasDevice()) {
@@ -79,7 +77,7 @@ export async function withNewDevice(
   }
   const serverUrl = ctx.serverUrl(command, home)
   home.ensureExists()
-  const store = openNodeStore(home.storePath)
+  const store = new SqliteStore(home.storePath)
   let printable: Printable
   try {
     printable = await run({ home, serverUrl, store })

@@ -2,7 +2,7 @@ import type { Command } from "commander"
 import { KithClient } from "@kith/core"
 import type { CliContext } from "../context"
 import { UsageError } from "../failure"
-import { nodeWebSocket } from "../nodeClient"
+import { nodeWebSocket } from "@kith/core/node"
 import { withDevice, withNewDevice } from "../runner"
 
 /** register, restore, whoami, account delete: the life of an account on this home. */
@@ -35,10 +35,8 @@ export function addAccountCommands(program: Command, ctx: CliContext): void {
     .description("restore an account from its recovery phrase (read from stdin when not given)")
     .argument("[phrase...]", "the recovery phrase words")
     .action(async (words: string[], _options: unknown, command: Command) => {
-      const phrase = (words.length > 0 ? words.join(" ") : await ctx.io.readStdin())
-        .trim()
-        .split(/\s+/)
-        .join(" ")
+      const typed = words.length > 0 ? words.join(" ") : await ctx.io.readLine("Recovery phrase: ")
+      const phrase = typed.trim().split(/\s+/).join(" ")
       if (phrase === "") throw new UsageError("give the recovery phrase as arguments or on stdin")
       await withNewDevice(ctx, command, async ({ serverUrl, store }) => {
         const client = await KithClient.open({ serverUrl, store, webSocket: nodeWebSocket })
@@ -60,21 +58,26 @@ export function addAccountCommands(program: Command, ctx: CliContext): void {
 
   program
     .command("whoami")
-    .description("show this home's account, device and server")
+    .description("show this home's account, device and server (works offline)")
     .action(async (_options: unknown, command: Command) => {
-      await withDevice(ctx, command, async ({ client, serverUrl, home }) => {
-        const me = await client.whoami()
-        return {
-          json: { ...me, serverUrl, home: home.dir },
-          text: [
-            `account  ${me.accountId}`,
-            `device   ${me.deviceId}`,
-            `name     ${me.displayName ?? "(none)"}`,
-            `username ${me.username ?? "(none)"}`,
-            `server   ${serverUrl}`,
-          ],
-        }
-      })
+      await withDevice(
+        ctx,
+        command,
+        async ({ client, serverUrl, home }) => {
+          const me = await client.whoami()
+          return {
+            json: { ...me, serverUrl, home: home.dir },
+            text: [
+              `account  ${me.accountId}`,
+              `device   ${me.deviceId}`,
+              `name     ${me.displayName ?? "(none)"}`,
+              `username ${me.username ?? "(none)"}`,
+              `server   ${serverUrl}`,
+            ],
+          }
+        },
+        { offline: true },
+      )
     })
 
   program

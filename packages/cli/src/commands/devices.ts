@@ -3,7 +3,7 @@ import { ErrorCode, KithError } from "@kith/protocol"
 import { KithClient, type DeviceView } from "@kith/core"
 import type { CliContext } from "../context"
 import { formatTime } from "../format"
-import { nodeWebSocket } from "../nodeClient"
+import { nodeWebSocket } from "@kith/core/node"
 import { positiveInteger } from "../parse"
 import { withDevice, withNewDevice } from "../runner"
 
@@ -20,6 +20,8 @@ async function within<T>(work: Promise<T>, ms: number, onTimeout: () => Error): 
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(onTimeout()), ms)
   })
+  // If the timeout wins, a later failure of `work` is expected and must not surface as unhandled.
+  work.catch(() => {})
   try {
     return await Promise.race([work, timeout])
   } finally {

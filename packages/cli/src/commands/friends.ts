@@ -3,7 +3,7 @@ import { ErrorCode } from "@kith/protocol"
 import type { FriendRequestView, KithClient } from "@kith/core"
 import type { CliContext } from "../context"
 import { findFriend, namedFriends } from "../directory"
-import { formatTime, friendLine } from "../format"
+import { formatTime, friendLine, groupDigits } from "../format"
 import { resolveOne } from "../resolve"
 import { withDevice } from "../runner"
 
@@ -143,12 +143,4 @@ export function addFriendCommands(program: Command, ctx: CliContext): void {
         }
       })
     })
-}
-
-/** 60 digits read best as three lines of four groups of five, like other messengers show them. */
-export function groupDigits(digits: string): string[] {
-  const groups = digits.replace(/\s+/g, "").match(/.{1,5}/g) ?? []
-  const lines: string[] = []
-  for (let i = 0; i < groups.length; i += 4) lines.push("  " + groups.slice(i, i + 4).join(" "))
-  return lines
 }
