@@ -17,7 +17,7 @@ import {
   type GroupState,
   type Member,
 } from "./mlsGroup"
-import { submitCommit } from "./transport"
+import { canSubmit, submitCommit } from "./transport"
 
 /**
  * A membership change to make, computed from the group's current state — and
@@ -107,6 +107,8 @@ async function attemptCommit(engine: Engine, groupId: string, planner: Planner):
     if (others.length > 0) deliveries.push({ payload: encrypted.payload, recipients: others })
   }
 
+  // Offline, nothing is sent: fail now rather than treat the commit as lost in transit.
+  if (!canSubmit(engine, deliveries)) throw new KithError(ErrorCode.Network, "not connected to the server")
   const commitDigest = toBase64Url(sha256(committed.commit))
   const finish = (batch: Batch): GroupState => {
     batch.put(`seen/${commitDigest}`, engine.clock.now())

@@ -9,6 +9,7 @@ import type { Engine } from "./engine"
 import { appendMessage, findMessage, putMessage, toView } from "./messageLog"
 import { groupMembers, type GroupState, type Member } from "./mlsGroup"
 import { isConversationAdmin } from "./policy"
+import { profileOf } from "./profile"
 import { kindFromWire, myProfile } from "./profiles"
 import { sendContent } from "./send"
 
@@ -243,6 +244,7 @@ async function onFriendRequest(
     return
   }
   if (!learnProfile(r, from)) return
+  fetchNameLater(r, peer)
   conversation.status = "incoming-request"
   r.batch.emit({
     type: "friend-request",
@@ -267,9 +269,16 @@ function onFriendAccept(r: Received, from: MemberProfile | undefined): void {
     r.engine.contacts.set(r.batch, { ...contact, friend: true, directConversationId: conversation.id })
   } else {
     if (r.sender.accountId !== peer || !learnProfile(r, from, true)) return
+    fetchNameLater(r, peer)
   }
   conversation.status = "active"
   r.batch.emit({ type: "friend-accepted", accountId: peer, conversationId: conversation.id })
+}
+
+/** Caches a new friend's display name (their encrypted profile), so lists can show it. */
+function fetchNameLater(r: Received, accountId: string): void {
+  const engine = r.engine
+  r.batch.later(() => profileOf(engine, accountId).catch(() => undefined))
 }
 
 function onMemberInfo(r: Received, profile: MemberProfile | undefined): void {

@@ -92,13 +92,14 @@ export class FrameSocket {
     if (!this.ready) throw new KithError(ErrorCode.Network, "connection is closed")
   }
 
-  /** Sends a request and resolves with the server's Ok, or rejects with its Error as a KithError. */
+  /** Sends a request (waiting for the connection) and resolves with the server's Ok, or rejects with its Error as a KithError. */
   async request(body: ClientFrameBody): Promise<frames.Ok> {
     await this.whenReady()
     return this.requestNow(body)
   }
 
-  private requestNow(body: ClientFrameBody): Promise<frames.Ok> {
+  /** Like request, but fails at once with a Network error when not connected (nothing is sent then). */
+  requestNow(body: ClientFrameBody): Promise<frames.Ok> {
     const ws = this.ws
     if (!ws || ws.readyState !== OPEN)
       return Promise.reject(new KithError(ErrorCode.Network, "not connected"))

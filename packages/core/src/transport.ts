@@ -14,12 +14,21 @@ function socketFor(engine: Engine, deliveries: OutgoingDelivery[]): FrameSocket 
   return socket
 }
 
-/** Sends deliveries ([W5]), in as many frames as the limits require; resolves once the server stored them. */
+/**
+ * Sends deliveries ([W5]), in as many frames as the limits require; resolves
+ * once the server stored them. Offline, it fails at once with a Network error
+ * (the outbox keeps the message for the next connection).
+ */
 export async function sendDeliveries(engine: Engine, deliveries: OutgoingDelivery[]): Promise<void> {
   const socket = socketFor(engine, deliveries)
   for (const frame of toFrameDeliveries(deliveries)) {
-    await socket.request({ case: "send", value: { deliveries: frame } as frames.Send })
+    await socket.requestNow({ case: "send", value: { deliveries: frame } as frames.Send })
   }
+}
+
+/** Whether the connection a commit with these deliveries would take is up. */
+export function canSubmit(engine: Engine, deliveries: OutgoingDelivery[]): boolean {
+  return socketFor(engine, deliveries).online
 }
 
 /** Submits a commit and its deliveries as one frame ([W8]): stored only if the server accepts the epoch. */
@@ -33,7 +42,7 @@ export async function submitCommit(
   const framesOut = toFrameDeliveries(deliveries)
   if (framesOut.length !== 1)
     throw new KithError(ErrorCode.TooLarge, "a commit's deliveries must fit in one frame")
-  return socket.request({
+  return socket.requestNow({
     case: "submitCommit",
     value: { groupId: fromBase64Url(groupId)!, epoch, deliveries: framesOut[0]! } as frames.SubmitCommit,
   })

@@ -14,21 +14,29 @@ import { MemoryStore, type Store } from "../store"
 export interface TestServer {
   url: string
   dir: string
+  /** Stops the server and starts it again on the same port and data (it forgets every session). */
+  restart(): Promise<void>
   close(): Promise<void>
 }
 
 export async function startTestServer(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "kith-core-it-"))
-  const server = await startServer({
-    port: 0,
-    dataDir: join(dir, "server"),
-    powDifficulty: 4,
-    logLevel: "silent",
-    anonymousRequestsPerMinute: 1_000_000,
-  })
+  const start = (port: number) =>
+    startServer({
+      port,
+      dataDir: join(dir, "server"),
+      powDifficulty: 4,
+      logLevel: "silent",
+      anonymousRequestsPerMinute: 1_000_000,
+    })
+  let server = await start(0)
   return {
     url: server.url,
     dir,
+    async restart() {
+      await server.close()
+      server = await start(server.port)
+    },
     async close() {
       await server.close()
       rmSync(dir, { recursive: true, force: true })
