@@ -128,6 +128,17 @@ describe("[W3] authentication", () => {
     await second.close()
   })
 
+  it("finishes Authenticate before starting the frames pipelined after it", async () => {
+    const socket = await TestSocket.connect(t.url)
+    const [auth, ack, ping] = await Promise.all([
+      socket.authenticate(await openSession(t.url, alice.device)),
+      socket.request({ case: "ack", value: { seqs: [1n] } }),
+      socket.request({ case: "ping", value: {} }),
+    ])
+    expect([auth.body.case, ack.body.case, ping.body.case]).toEqual(["ok", "ok", "pong"])
+    await socket.close()
+  })
+
   it("refuses Ack on an unauthenticated connection", async () => {
     const socket = await TestSocket.connect(t.url)
     const reply = await socket.request({ case: "ack", value: { seqs: [1n] } })

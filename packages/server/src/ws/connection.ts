@@ -10,8 +10,10 @@ import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
 
 /** Frames that fail to decode before the connection is dropped. */
 export const MAX_BAD_FRAMES = 20
-/** Frames waiting to be handled before the server stops reading from the socket. */
-const MAX_QUEUED_FRAMES = 32
+/** Frames received but not yet answered before the server stops reading from the socket. */
+const MAX_QUEUED_FRAMES = 64
+/** Frames of one connection handled at the same time (a sender pipelining Sends). */
+const MAX_CONCURRENT_FRAMES = 16
 
 interface Authenticated {
   token: string
@@ -22,14 +24,17 @@ interface Authenticated {
 }
 
 /**
- * One WebSocket: frames are handled one at a time, in the order they came;
- * every failure of a request becomes an Error frame for that request, and
- * the connection stays up (except after too many undecodable frames).
+ * One WebSocket. Frames start in the order they came and up to 16 run at
+ * once, so a client can pipeline Sends and they share group commits;
+ * Authenticate waits for everything before it and holds back everything
+ * after it. Every failure of a request becomes an Error frame for that
+ * request, and the connection stays up (except after too many undecodable frames).
  */
 export class Connection implements RegisteredConnection {
   private badFrames = 0
   private authenticated: Authenticated | undefined
   private queue: Promise<void> = Promise.resolve()
+  private readonly running = new Set<Promise<void>>()
   private queued = 0
   private closed = false
 
@@ -59,29 +64,35 @@ export class Connection implements RegisteredConnection {
     const bytes = toBytes(data)
     this.queued++
     if (this.queued >= MAX_QUEUED_FRAMES) this.socket.pause()
-    this.queue = this.queue
-      .then(() => this.handle(bytes))
-      .catch(() => undefined)
-      .finally(() => {
-        this.queued--
-        if (this.queued < MAX_QUEUED_FRAMES && this.socket.isPaused) this.socket.resume()
-      })
+    this.queue = this.queue.then(() => this.start(bytes)).catch(() => undefined)
   }
 
-  private async handle(bytes: Uint8Array): Promise<void> {
-    if (this.closed) return
+  /** Decodes a frame and starts handling it; resolves once the next frame may start. */
+  private async start(bytes: Uint8Array): Promise<void> {
     let frame: ClientFrame
     try {
+      if (this.closed) return this.finished()
       frame = decodeClientFrame(bytes)
     } catch (error) {
       this.rejectBadFrame(peekRequestId(bytes), error)
-      return
+      return this.finished()
     }
-    try {
-      await this.dispatch(frame)
-    } catch (error) {
-      this.replyError(frame.requestId, error)
-    }
+    const exclusive = frame.body.case === "authenticate"
+    if (exclusive) await Promise.all(this.running)
+    while (this.running.size >= MAX_CONCURRENT_FRAMES) await Promise.race(this.running)
+    const work: Promise<void> = this.dispatch(frame)
+      .catch((error: unknown) => this.replyError(frame.requestId, error))
+      .finally(() => {
+        this.running.delete(work)
+        this.finished()
+      })
+    this.running.add(work)
+    if (exclusive) await work
+  }
+
+  private finished(): void {
+    this.queued--
+    if (this.queued < MAX_QUEUED_FRAMES && this.socket.isPaused) this.socket.resume()
   }
 
   private async dispatch(frame: ClientFrame): Promise<void> {

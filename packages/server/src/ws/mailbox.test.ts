@@ -173,6 +173,22 @@ describe("[W5] [D1] send, push, acknowledge", () => {
     await Promise.all([sender.close(), socket.close()])
   })
 
+  it("accepts Sends pipelined on one connection, each answered and stored once", async () => {
+    const bob = await friend()
+    const sender = await TestSocket.connect(t.url)
+    const replies = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        sender.request({
+          case: "send",
+          value: { deliveries: [delivery(payload(500 + i), [to(bob.device, bob.deliveryToken)])] as never },
+        }),
+      ),
+    )
+    expect(replies.every((r) => r.body.case === "ok")).toBe(true)
+    expect(rowsOf(bob.device.deviceId).map((r) => r.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+    await sender.close()
+  })
+
   it("lists recipients that are not devices in Ok.unknown_device_ids and stores the rest", async () => {
     const bob = await friend()
     const ghost = randomBytes(16)
