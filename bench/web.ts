@@ -127,8 +127,10 @@ function watchForChatList(): void {
 }
 
 /** Navigation start to the first chat-list row, in the page's own clock. */
+let visit = 0
 async function timeToChatList(page: Page, url: string, conversations: number): Promise<number> {
-  await page.goto(url + "/#/chats")
+  // A new query string makes it a real navigation (a hash change alone would not reload the app).
+  await page.goto(`${url}/?visit=${++visit}#/chats`)
   await page.waitForFunction(
     () => (window as unknown as { chatListAt?: number }).chatListAt !== undefined,
     undefined,

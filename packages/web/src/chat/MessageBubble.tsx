@@ -19,23 +19,20 @@ export const MessageBubble = memo(function MessageBubble({
   message,
   showSender,
   selected,
-  now,
+  recallable,
   actions,
 }: {
   message: ChatMessage
   showSender: boolean
   selected: boolean
-  now: number
+  /** Still inside the recall window (only ever true for my own recent texts). */
+  recallable: boolean
   actions: BubbleActions
 }) {
   const { t, i18n } = useTranslation()
   const body = message.body
   if (body.kind === "system") return <SystemLine event={body.event} />
-  const canRecall =
-    message.mine &&
-    body.kind === "text" &&
-    message.recallableUntil !== undefined &&
-    message.recallableUntil > now
+  const canRecall = recallable && message.mine && body.kind === "text"
   return (
     <div
       className={message.mine ? "message-row mine" : "message-row"}

@@ -42,6 +42,8 @@ export function MessageList({
     estimateSize: (i) => (items[i]?.kind === "message" ? 60 : 34),
     getItemKey: (i) => items[i]!.key,
     overscan: 8,
+    // Let React batch scroll updates instead of re-rendering synchronously inside every scroll event.
+    useFlushSync: false,
   })
   const bubbleActions = useMemo<BubbleActions>(() => ({ ...actions, onSelect: setSelected }), [actions])
 
@@ -116,7 +118,10 @@ export function MessageList({
                     message={item.message}
                     showSender={showSenders && item.showSender}
                     selected={selected === item.message.id}
-                    now={now}
+                    // Only my own recent messages depend on the clock, so the others stay memoised.
+                    recallable={
+                      item.message.recallableUntil !== undefined && item.message.recallableUntil > now
+                    }
                     actions={bubbleActions}
                   />
                 )}
