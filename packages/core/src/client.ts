@@ -122,7 +122,7 @@ export class KithClient implements AsyncIterable<KithEvent> {
   async claimUsername(username: string): Promise<void> {
     await this.engine.api.call("claimUsername", { body: { username } })
     const batch = new Batch()
-    this.engine.setMeta(batch, { ...this.engine.meta, username })
+    this.engine.updateMeta(batch, (meta) => ({ ...meta, username }))
     await this.engine.apply(batch)
   }
 
@@ -291,7 +291,7 @@ export class KithClient implements AsyncIterable<KithEvent> {
     const contact = this.engine.contacts.get(accountId)
     if (!contact) throw new KithError(ErrorCode.NotFound, "unknown account")
     const batch = new Batch()
-    this.engine.contacts.set(batch, { ...contact, verified: true })
+    this.engine.contacts.update(batch, accountId, (c) => c && { ...c, verified: true })
     await this.engine.apply(batch)
   }
 
@@ -376,13 +376,15 @@ export class KithClient implements AsyncIterable<KithEvent> {
     }
     if (found.length === 0) return
     if (options.sendReceipt === false) {
-      const batch = new Batch()
-      const conversation = this.engine.conversations.get(conversationId)!
-      const ids = new Set(found.map((m) => m.id))
-      conversation.unread = conversation.unread.filter((u) => !ids.has(u))
-      for (const m of found) putMessage(batch, conversationId, { ...m, read: true })
-      this.engine.conversations.set(batch, conversation)
-      return this.engine.apply(batch)
+      return this.engine.groups.lock(conversationId, async () => {
+        const batch = new Batch()
+        const conversation = this.engine.conversations.get(conversationId)!
+        const ids = new Set(found.map((m) => m.id))
+        conversation.unread = conversation.unread.filter((u) => !ids.has(u))
+        for (const m of found) putMessage(batch, conversationId, { ...m, read: true })
+        this.engine.conversations.set(batch, conversation)
+        await this.engine.apply(batch)
+      })
     }
     await sendContent(
       this.engine,

@@ -39,11 +39,13 @@ export class ContactBook {
     return book
   }
 
-  /** The contact as stored, or as already written in `batch` if given. */
+  /** The contact as stored, or as it will be once `batch` (if given) is applied. */
   get(accountId: string, batch?: Batch): ContactRecord | undefined {
-    const record =
-      (batch?.written.get(contactKey(accountId)) as ContactRecord | undefined) ?? this.records.get(accountId)
-    return record && structuredClone(record)
+    const read = () => {
+      const record = this.records.get(accountId)
+      return record && structuredClone(record)
+    }
+    return batch ? batch.peek(contactKey(accountId), read) : read()
   }
 
   all(): ContactRecord[] {
@@ -56,10 +58,28 @@ export class ContactBook {
     return bytesEqual(b64(record.accountPublicKey), accountPublicKey) ? "match" : "mismatch"
   }
 
-  set(batch: Batch, record: ContactRecord): void {
-    const copy = structuredClone(record)
-    batch.put(contactKey(copy.accountId), copy)
-    batch.onStored(() => this.records.set(copy.accountId, copy))
+  /**
+   * Changes a contact when `batch` is applied, from its latest value (never a
+   * stale copy): `change` gets the current record (or undefined) and returns
+   * the new one (or undefined to leave it).
+   */
+  update(
+    batch: Batch,
+    accountId: string,
+    change: (current: ContactRecord | undefined) => ContactRecord | undefined,
+  ): void {
+    batch.patch<ContactRecord>(
+      contactKey(accountId),
+      () => {
+        const record = this.records.get(accountId)
+        return record && structuredClone(record)
+      },
+      (current) => {
+        const next = change(current && structuredClone(current))
+        return next && structuredClone(next)
+      },
+      (value) => this.records.set(accountId, value),
+    )
   }
 
   clear(): void {

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf"
 import { assertNever, bytesEqual, content as pb, Limits, toBase64Url } from "@kith/protocol"
 import type { Batch } from "./batch"
-import { newContact, withProfile } from "./contacts"
+import { newContact, withProfile, type ContactRecord } from "./contacts"
 import { isWellFormedProfile, type Content, type ContentBody, type MemberProfile } from "./contentCodec"
 import type { ConversationRecord } from "./conversation"
 import { conversationView } from "./conversationView"
@@ -141,14 +141,17 @@ function learnProfile(r: Received, profile: MemberProfile | undefined, friend?: 
   if (accountId === r.engine.myAccountId) return false
   const key = memberKeys(r.state).get(accountId)
   if (!key || !bytesEqual(key, profile.accountPublicKey)) return false
-  const contact = r.engine.contacts.get(accountId, r.batch) ?? newContact(accountId, key)
-  const updated = withProfile(contact, profile)
-  if (!updated) return false
-  if (friend) {
-    updated.friend = true
-    if (r.conversation.kind === "direct") updated.directConversationId = r.conversation.id
+  const direct = r.conversation.kind === "direct" ? r.conversation.id : undefined
+  const merge = (current: ContactRecord | undefined) => {
+    const updated = withProfile(current ?? newContact(accountId, key), profile)
+    if (updated && friend) {
+      updated.friend = true
+      if (direct) updated.directConversationId = direct
+    }
+    return updated
   }
-  r.engine.contacts.set(r.batch, updated)
+  if (!merge(r.engine.contacts.get(accountId, r.batch))) return false
+  r.engine.contacts.update(r.batch, accountId, merge)
   return true
 }
 
@@ -170,13 +173,20 @@ async function onSnapshot(
   conversation.admins = snapshot.adminAccountIds.map(id).filter((a) => accounts.includes(a))
   if (kind === "direct") {
     conversation.peer = accounts.find((a) => a !== me)
-    const peer = conversation.peer && r.engine.contacts.get(conversation.peer, r.batch)
     // Only this account's own device (linking it) can tell it a direct conversation is with a friend.
-    if (peer && fromMe(r))
-      r.engine.contacts.set(r.batch, { ...peer, friend: true, directConversationId: conversation.id })
+    const directId = conversation.id
+    if (conversation.peer && fromMe(r)) {
+      r.engine.contacts.update(
+        r.batch,
+        conversation.peer,
+        (c) => c && { ...c, friend: true, directConversationId: directId },
+      )
+    }
   }
-  if (kind === "self" && fromMe(r))
-    r.engine.setMeta(r.batch, { ...r.engine.metaIn(r.batch), selfConversationId: conversation.id })
+  if (kind === "self" && fromMe(r)) {
+    const selfConversationId = conversation.id
+    r.engine.updateMeta(r.batch, (meta) => ({ ...meta, selfConversationId }))
+  }
   const mine = snapshot.members.find((p) => id(p.accountId) === me)
   conversation.announced =
     fromMe(r) || (!!mine && bytesEqual(mine.deliveryToken, r.engine.me().deliveryToken))
@@ -264,9 +274,13 @@ function onFriendAccept(r: Received, from: MemberProfile | undefined): void {
   const peer = conversation.peer
   if (fromMe(r)) {
     // This account accepted on another device.
-    const contact = r.engine.contacts.get(peer, r.batch)
-    if (!contact) return
-    r.engine.contacts.set(r.batch, { ...contact, friend: true, directConversationId: conversation.id })
+    if (!r.engine.contacts.get(peer, r.batch)) return
+    const directId = conversation.id
+    r.engine.contacts.update(
+      r.batch,
+      peer,
+      (c) => c && { ...c, friend: true, directConversationId: directId },
+    )
   } else {
     if (r.sender.accountId !== peer || !learnProfile(r, from, true)) return
     fetchNameLater(r, peer)
@@ -293,9 +307,9 @@ function onContacts(r: Received, friends: MemberProfile[]): void {
     if (!isWellFormedProfile(profile)) continue
     const accountId = id(profile.accountId)
     if (accountId === r.engine.myAccountId) continue
-    const contact =
-      r.engine.contacts.get(accountId, r.batch) ?? newContact(accountId, profile.accountPublicKey)
-    const updated = withProfile(contact, profile)
-    if (updated) r.engine.contacts.set(r.batch, { ...updated, friend: true })
+    r.engine.contacts.update(r.batch, accountId, (current) => {
+      const updated = withProfile(current ?? newContact(accountId, profile.accountPublicKey), profile)
+      return updated && { ...updated, friend: true }
+    })
   }
 }

@@ -9,7 +9,7 @@ import { GroupStates } from "./groupStates"
 import { identityFromRecord, type Identity } from "./identity"
 import type { KeyPackagePolicy } from "./keyPackages"
 import { clientConfigWith, type GroupState } from "./mlsGroup"
-import { TaskSet } from "./mutex"
+import { KeyedMutex, TaskSet } from "./mutex"
 import { Outbox } from "./outbox"
 import { decodeRecord } from "./records"
 import type { Clock, RandomBytes } from "./runtime"
@@ -61,6 +61,7 @@ export class Engine {
   readonly session: Session
   readonly pendingEchoes = new Map<string, PendingEcho>()
   readonly outbox: Outbox
+  private readonly writes = new KeyedMutex()
   identity: Identity | undefined
   meta: MetaRecord = {}
   contacts = new ContactBook()
@@ -130,20 +131,32 @@ export class Engine {
     return this.contacts.get(accountId)?.deliveryToken
   }
 
-  /** The meta record as written earlier in `batch`, or as stored. */
+  /** The meta record as it will be once `batch` is applied. */
   metaIn(batch: Batch): MetaRecord {
-    return (batch.written.get(META_KEY) as MetaRecord | undefined) ?? this.meta
+    return batch.peek(META_KEY, () => this.meta) ?? this.meta
   }
 
-  setMeta(batch: Batch, meta: MetaRecord): void {
-    batch.put(META_KEY, meta)
-    batch.onStored(() => (this.meta = meta))
+  /** Changes the meta record when `batch` is applied, from its latest value. */
+  updateMeta(batch: Batch, change: (meta: MetaRecord) => MetaRecord): void {
+    batch.patch<MetaRecord>(
+      META_KEY,
+      () => this.meta,
+      (current) => change(current ?? {}),
+      (meta) => (this.meta = meta),
+    )
   }
 
-  /** Stores a batch atomically, then updates caches, emits its events and starts its follow-ups. */
+  /**
+   * Stores a batch atomically, then updates caches, emits its events and
+   * starts its follow-ups. Applies run one at a time, so shared records
+   * (contacts, meta) are patched from their latest values.
+   */
   async apply(batch: Batch): Promise<void> {
-    if (batch.ops.length > 0) await this.store.batch(batch.ops)
-    for (const effect of batch.effects) effect()
+    await this.writes.run("apply", async () => {
+      const ops = [...batch.ops, ...batch.resolvePatches()]
+      if (ops.length > 0) await this.store.batch(ops)
+      for (const effect of batch.effects) effect()
+    })
     for (const event of batch.events) this.events.emit(event)
     for (const task of batch.followUps) this.background.start(task)
   }

@@ -24,7 +24,6 @@ export async function pinAccount(engine: Engine, accountId: string, username?: s
   const account = await engine.api.call("getAccount", { params: { accountId } })
   const key = b64(account.accountPublicKey)
   const batch = new Batch()
-  const existing = engine.contacts.get(accountId)
   if (engine.contacts.checkKey(accountId, key) === "mismatch") {
     engine.events.emit({ type: "untrusted-device", accountId, deviceId: account.devices[0]?.deviceId ?? "" })
     throw new KithError(
@@ -32,10 +31,10 @@ export async function pinAccount(engine: Engine, accountId: string, username?: s
       "the server reports another account key than the one pinned for this account",
     )
   }
-  engine.contacts.set(batch, {
+  engine.contacts.update(batch, accountId, (existing) => ({
     ...(existing ?? newContact(accountId, key)),
     ...(username ? { username } : {}),
-  })
+  }))
   await engine.apply(batch)
 }
 
@@ -132,8 +131,7 @@ export async function acceptFriendRequest(engine: Engine, id: string): Promise<v
     { case: "friendAccept", value: create(pb.FriendAcceptSchema, { from: myProfile(engine) }) },
     (conversation, _sent, batch) => {
       conversation.status = "active"
-      const contact = engine.contacts.get(peer, batch)
-      if (contact) engine.contacts.set(batch, { ...contact, friend: true, directConversationId: id })
+      engine.contacts.update(batch, peer, (c) => c && { ...c, friend: true, directConversationId: id })
       batch.emit({ type: "friend-accepted", accountId: peer, conversationId: id })
     },
   )

@@ -95,11 +95,13 @@ describe("multi-device", () => {
     const direct = await befriend(alice, bob)
     // As if Alice had pinned another key for Bob: every leaf of Bob's account now fails her check.
     const engine = alice.internals
+    await alice.sync()
     const batch = new Batch()
-    engine.contacts.set(batch, {
-      ...engine.contacts.get(bob.accountId)!,
-      accountPublicKey: toBase64Url(new Uint8Array(32).fill(7)),
-    })
+    engine.contacts.update(
+      batch,
+      bob.accountId,
+      (c) => c && { ...c, accountPublicKey: toBase64Url(new Uint8Array(32).fill(7)) },
+    )
     await engine.apply(batch)
     const warned = nextEvent(alice, "untrusted-device", (e) => e.accountId === bob.accountId)
     const refused = nextEvent(alice, "decrypt-failed", (e) => e.conversationId === direct)

@@ -57,8 +57,8 @@ function countConflicts(client: KithClient) {
   let notify: () => void
   const first = new Promise<void>((resolve) => (notify = resolve))
   for (const socket of [client.internals.sealedSocket!, client.internals.authSocket!]) {
-    const request = socket.request.bind(socket)
-    socket.request = async (body) => {
+    const request = socket.requestNow.bind(socket)
+    socket.requestNow = async (body) => {
       try {
         return await request(body)
       } catch (e) {

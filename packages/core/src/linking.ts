@@ -214,11 +214,15 @@ export async function joinWithLinkCode(engine: Engine, codeText: string): Promis
     params: { accountId: toBase64Url(identity.accountId) },
   })
   const batch = new Batch()
-  engine.setMeta(batch, { ...engine.meta, ownDevices: devices.map((d) => d.deviceId) })
+  const ownDevices = devices.map((d) => d.deviceId)
+  engine.updateMeta(batch, (meta) => ({ ...meta, ownDevices }))
   for (const friend of response.friends) {
     if (!isWellFormedProfile(friend)) continue
-    const contact = withProfile(newContact(toBase64Url(friend.accountId), friend.accountPublicKey), friend)
-    if (contact) engine.contacts.set(batch, { ...contact, friend: true })
+    const accountId = toBase64Url(friend.accountId)
+    engine.contacts.update(batch, accountId, (current) => {
+      const contact = withProfile(current ?? newContact(accountId, friend.accountPublicKey), friend)
+      return contact && { ...contact, friend: true }
+    })
   }
   await engine.apply(batch)
   await uploadKeyPackages(engine, engine.options.keyPackages.target, true)

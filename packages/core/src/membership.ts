@@ -48,13 +48,12 @@ export function learnMembers(engine: Engine, batch: Batch, members: Member[], co
       continue
     }
     const existing = engine.contacts.get(m.accountId, batch)
-    if (!existing) {
-      engine.contacts.set(batch, { ...newContact(m.accountId, m.accountPublicKey), devices: [m.deviceId] })
-      continue
-    }
-    if (existing.devices.includes(m.deviceId)) continue
-    engine.contacts.set(batch, { ...existing, devices: [...existing.devices, m.deviceId] })
-    if (existing.devices.length > 0)
+    if (existing?.devices.includes(m.deviceId)) continue
+    engine.contacts.update(batch, m.accountId, (c) => {
+      if (!c) return { ...newContact(m.accountId, m.accountPublicKey), devices: [m.deviceId] }
+      return c.devices.includes(m.deviceId) ? undefined : { ...c, devices: [...c.devices, m.deviceId] }
+    })
+    if (existing && existing.devices.length > 0)
       batch.emit({
         type: "device-added",
         accountId: m.accountId,
@@ -63,7 +62,12 @@ export function learnMembers(engine: Engine, batch: Batch, members: Member[], co
         conversationId,
       })
   }
-  if (ownChanged) engine.setMeta(batch, { ...meta, ownDevices: [...known] })
+  if (ownChanged) {
+    engine.updateMeta(batch, (current) => ({
+      ...current,
+      ownDevices: [...new Set([...(current.ownDevices ?? []), ...known])],
+    }))
+  }
 }
 
 /**

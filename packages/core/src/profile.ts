@@ -12,7 +12,7 @@ export async function setDisplayName(engine: Engine, displayName: string): Promi
   const ciphertext = seal(engine.me().profileKey, encodeProfile(displayName), engine.random, AAD)
   await engine.api.call("putProfile", { body: { ciphertext: toBase64Url(ciphertext) } })
   const batch = new Batch()
-  engine.setMeta(batch, { ...engine.meta, displayName })
+  engine.updateMeta(batch, (meta) => ({ ...meta, displayName }))
   await engine.apply(batch)
 }
 
@@ -34,9 +34,12 @@ export async function profileOf(
   }
   const { displayName } = decodeProfile(open(key, b64(ciphertext), AAD))
   const batch = new Batch()
-  if (mine) engine.setMeta(batch, { ...engine.meta, displayName })
-  else if (contact && contact.displayName !== displayName)
-    engine.contacts.set(batch, { ...contact, displayName })
+  if (mine) engine.updateMeta(batch, (meta) => ({ ...meta, displayName }))
+  else {
+    engine.contacts.update(batch, accountId, (c) =>
+      c && c.displayName !== displayName ? { ...c, displayName } : undefined,
+    )
+  }
   await engine.apply(batch)
   return { displayName }
 }

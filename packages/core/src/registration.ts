@@ -62,7 +62,7 @@ export async function storeIdentity(engine: Engine, identity: Identity, ownDevic
   const batch = new Batch()
   batch.put(IDENTITY_KEY, identityToRecord(identity))
   batch.onStored(() => (engine.identity = identity))
-  engine.setMeta(batch, { ...engine.meta, ownDevices })
+  engine.updateMeta(batch, (meta) => ({ ...meta, ownDevices }))
   await engine.apply(batch)
 }
 
@@ -82,7 +82,7 @@ export async function createSelfConversation(engine: Engine): Promise<void> {
     batch,
     newConversation(id, { kind: "self", status: "active", announced: true }, engine.clock.now()),
   )
-  engine.setMeta(batch, { ...engine.metaIn(batch), selfConversationId: id })
+  engine.updateMeta(batch, (meta) => ({ ...meta, selfConversationId: id }))
   await engine.apply(batch)
 }
 
