@@ -37,8 +37,28 @@ interface Run {
   stderr: string
 }
 
-function cliArgs(who: string, args: string[]): string[] {
-  return ["--import", "tsx", entry, "--home", home(who), "--server", server.url, "--json", ...args]
+function cliArgs(who: string, args: string[], json = true): string[] {
+  return [
+    "--import",
+    "tsx",
+    entry,
+    "--home",
+    home(who),
+    "--server",
+    server.url,
+    ...(json ? ["--json"] : []),
+    ...args,
+  ]
+}
+
+/** Runs a command as a person would, without --json, and returns what it printed for them. */
+function kithForHumans(who: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, cliArgs(who, args, false), { cwd: repoRoot }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`kith ${args.join(" ")} failed: ${stderr}`))
+      else resolve(stdout)
+    })
+  })
 }
 
 /** Runs one kith command and parses its single JSON value. */
@@ -136,6 +156,14 @@ describe("kith CLI against a real server", () => {
       expect(bodies(history).filter((b) => b === "hello bob")).toHaveLength(1)
       expect(bodies(history).filter((b) => b === "hi alice")).toHaveLength(1)
     }
+  })
+
+  it("prints other people's text to a terminal without its control characters", async () => {
+    const hostile = "\u001b]0;pwned\u0007look\u001b[2J\u009b31m here\u202e"
+    await ok("bob", "send", "alice", hostile)
+    const printed = await kithForHumans("alice", "history", "bob", "--limit", "1")
+    expect(printed).toContain("look[2J31m here")
+    expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
   })
 
   it("creates a group, renames it, and a member reads it under its new name", async () => {

@@ -46,6 +46,16 @@ export class Home {
     mkdirSync(this.dir, { recursive: true, mode: 0o700 })
   }
 
+  /**
+   * Creates the (empty) store file readable by its owner only, before SQLite
+   * opens it: the store holds private keys, and SQLite gives its journal files
+   * the permissions of the database file.
+   */
+  createStoreFile(): void {
+    this.ensureExists()
+    writeFileSync(this.storePath, new Uint8Array(), { mode: 0o600, flag: "wx" })
+  }
+
   readConfig(): HomeConfig | undefined {
     if (!existsSync(this.configPath)) return undefined
     const parsed: unknown = JSON.parse(readFileSync(this.configPath, "utf8"))

@@ -76,7 +76,7 @@ export async function withNewDevice(
     )
   }
   const serverUrl = ctx.serverUrl(command, home)
-  home.ensureExists()
+  home.createStoreFile()
   const store = new SqliteStore(home.storePath)
   let printable: Printable
   try {
