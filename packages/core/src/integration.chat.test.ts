@@ -236,6 +236,29 @@ describe("1:1 chat", () => {
     expect((await after).message.body).toBe("still talking")
   })
 
+  it("[E4] a Welcome for a key package this device no longer has is a visible failure, not a crash", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const carol = await user("Carol")
+    const conversationId = await befriend(carol, bob)
+    await bob.sync()
+    const store = bob.internals.store
+    const keys = await store.list("kp/")
+    await store.batch(keys.map((k) => ({ kind: "delete" as const, key: k.key })))
+    const failures: string[] = []
+    bob.on((e) => e.type === "decrypt-failed" && failures.push(e.reason))
+    const failed = nextEvent(bob, "decrypt-failed", (e) => /key package/.test(e.reason))
+    await alice.sendFriendRequest(bob.username!, "can you read this?")
+    await failed
+    await bob.sync()
+    expect(await bob.friendRequests()).toEqual([])
+    // The request's first message has no conversation here either: also recorded, also survived.
+    expect(failures.some((r) => /not in/.test(r))).toBe(true)
+    const got = nextEvent(bob, "message")
+    await carol.sendText(conversationId, "but this works")
+    expect((await got).message.body).toBe("but this works")
+  })
+
   it("continues a conversation after a restart from the same SQLite file", async () => {
     const alice = await user("Alice")
     const path = tempStorePath(server, "carol")
