@@ -40,7 +40,8 @@ describe("runCli", () => {
     expect(result.exitCode).toBe(2)
     const parsed = JSON.parse(result.stdout) as { error: { code: string; message: string } }
     expect(parsed.error.code).toBe("KITH_ERR_BAD_REQUEST")
-    expect(parsed.error.message.length).toBeGreaterThan(0)
+    expect(parsed.error.message).toMatch(/^[a-z"'(].{8,}/)
+    expect(parsed.error.message).not.toMatch(/^error:|outputHelp/)
   })
 
   it("accepts --json after the command too", async () => {

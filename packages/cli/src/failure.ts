@@ -30,16 +30,10 @@ export function describeFailure(error: unknown): Failure {
     return { code: ErrorCode.BadRequest, message: error.message, exitCode: ExitCode.usage }
   }
   if (error instanceof CommanderError) {
-    return {
-      code: ErrorCode.BadRequest,
-      message: stripCommanderPrefix(error.message),
-      exitCode: ExitCode.usage,
-    }
+    // Commander's message for a command group called without its command is "(outputHelp)".
+    const message = error.code === "commander.help" ? "which command? (see --help)" : error.message
+    return { code: ErrorCode.BadRequest, message: message.replace(/^error: /, ""), exitCode: ExitCode.usage }
   }
   const message = error instanceof Error ? error.message : String(error)
   return { code: ErrorCode.Internal, message, exitCode: ExitCode.kithError }
-}
-
-function stripCommanderPrefix(message: string): string {
-  return message.replace(/^error: /, "")
 }

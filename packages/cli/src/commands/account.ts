@@ -1,8 +1,8 @@
 import type { Command } from "commander"
 import { KithClient } from "@kith/core"
+import { nodeWebSocket } from "@kith/core/node"
 import type { CliContext } from "../context"
 import { UsageError } from "../failure"
-import { nodeWebSocket } from "@kith/core/node"
 import { withDevice, withNewDevice } from "../runner"
 
 /** register, restore, whoami, account delete: the life of an account on this home. */
@@ -89,15 +89,13 @@ export function addAccountCommands(program: Command, ctx: CliContext): void {
     .action(async (options: { yes?: boolean }, command: Command) => {
       if (!options.yes)
         throw new UsageError("account delete removes everything for good; add --yes to confirm")
-      let home: ReturnType<CliContext["home"]> | undefined
       let accountId = ""
-      await withDevice(ctx, command, async (device) => {
-        home = device.home
-        accountId = device.client.accountId
-        await device.client.deleteAccount()
+      await withDevice(ctx, command, async ({ client }) => {
+        accountId = client.accountId
+        await client.deleteAccount()
       })
       // Local deletion really deletes: the keys and messages go with the account.
-      home?.wipe()
+      ctx.home(command).wipe()
       ctx.output.result({
         json: { deleted: true, accountId },
         text: [`Deleted account ${accountId} and this home's keys and messages.`],

@@ -1,9 +1,9 @@
 import type { Command } from "commander"
 import { ErrorCode, KithError } from "@kith/protocol"
 import { KithClient, type DeviceView } from "@kith/core"
+import { nodeWebSocket } from "@kith/core/node"
 import type { CliContext } from "../context"
 import { formatTime } from "../format"
-import { nodeWebSocket } from "@kith/core/node"
 import { positiveInteger } from "../parse"
 import { withDevice, withNewDevice } from "../runner"
 
