@@ -73,6 +73,8 @@ export class AppModel {
   private pendingSends = 0
   /** Ids of this session's messages whose send resolved (the server has them). */
   private readonly sent = new Set<string>()
+  /** Ids of messages the engine accepted while offline: in its outbox until the next connection's sync. */
+  private readonly queued = new Set<string>()
   private sessionStartedAt = Date.now()
   private readonly failed: FailedSend[] = []
 
@@ -248,6 +250,24 @@ export class AppModel {
     }
   }
 
+  /** Once the engine has caught up and emptied its outbox, what was queued offline has gone out. */
+  private async afterReconnect(): Promise<void> {
+    const client = this.client
+    if (!client) return
+    const waiting = [...this.queued]
+    try {
+      await client.sync()
+    } catch {
+      return // Dropped again: the next connection tries anew.
+    }
+    for (const id of waiting) {
+      this.queued.delete(id)
+      this.sent.add(id)
+    }
+    for (const id of this.loaded.keys()) this.staleChats.add(id)
+    this.scheduleRefresh()
+  }
+
   private async meOf(client: KithClient): Promise<Me> {
     const who = await client.whoami()
     return {
@@ -274,6 +294,7 @@ export class AppModel {
     switch (event.type) {
       case "connection":
         this.engineOnline = event.online
+        if (event.online && this.queued.size > 0) void this.afterReconnect()
         this.set({ connection: event.online ? "online" : navigator.onLine ? "connecting" : "offline" })
         break
       case "message":
@@ -500,11 +521,12 @@ export class AppModel {
       .filter((m) => !(m.senderAccountId && blocked.has(m.senderAccountId)))
       .map((m) => {
         const stillSending =
-          m.outgoing &&
-          this.pendingSends > 0 &&
-          m.senderDeviceId === myDevice &&
-          m.sentAtMs >= this.sessionStartedAt &&
-          !this.sent.has(m.id)
+          this.queued.has(m.id) ||
+          (m.outgoing &&
+            this.pendingSends > 0 &&
+            m.senderDeviceId === myDevice &&
+            m.sentAtMs >= this.sessionStartedAt &&
+            !this.sent.has(m.id))
         return {
           order: m.receivedAtMs,
           message: chatMessageOf(m, byId, nameOf, this.prefs.readReceipts, stillSending),
@@ -597,7 +619,10 @@ export class AppModel {
     // The engine stores the message before it waits for the network: show it now.
     setTimeout(() => this.touch(chatId), 50)
     try {
-      this.sent.add((await sending).id)
+      const message = await sending
+      // Offline, the engine stores the message and returns at once; it goes out on reconnection.
+      if (this.engineOnline) this.sent.add(message.id)
+      else this.queued.add(message.id)
     } catch (e) {
       this.failed.push({ localId: `failed-${crypto.randomUUID()}`, chatId, text, replyTo, at: Date.now() })
       throw e
