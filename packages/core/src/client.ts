@@ -1,6 +1,6 @@
-import { create } from "@bufbuild/protobuf"
-import { content as pb, ErrorCode, fromBase64Url, KithError, Limits } from "@kith/protocol"
+import { ErrorCode, KithError } from "@kith/protocol"
 import { Batch } from "./batch"
+import { Connection } from "./connection"
 import { conversationView, nameOf } from "./conversationView"
 import { listDevices, removeDevice } from "./devices"
 import { Engine, type EngineOptions } from "./engine"
@@ -14,18 +14,15 @@ import {
 } from "./friends"
 import { addMembers, createGroup, leaveGroup, removeMembers, renameGroup, setAdmin } from "./groupOps"
 import { defaultKeyPackagePolicy, type KeyPackagePolicy } from "./keyPackages"
-import { topUpKeyPackages } from "./keyPackageSupply"
 import { createLinkCode, joinWithLinkCode } from "./linking"
-import { Mailbox } from "./mailbox"
-import { findMessage, listMessages, putMessage, toView, type MessageRecord } from "./messageLog"
+import { listMessages, toView } from "./messageLog"
+import { markRead, recall, sendText } from "./messaging"
 import { profileOf, setDisplayName } from "./profile"
 import { b64 } from "./records"
 import { register, restore } from "./registration"
 import { secureRandom, systemClock, type Clock, type RandomBytes } from "./runtime"
-import { pruneSeenDigests } from "./seenDigests"
-import { sendContent } from "./send"
-import { FrameSocket, type WebSocketConstructor } from "./socket"
 import { safetyNumber } from "./safetyNumber"
+import type { WebSocketConstructor } from "./socket"
 import type { Store } from "./store"
 import type { ConversationView, DeviceView, FriendRequestView, FriendView, MessageView } from "./views"
 
@@ -40,20 +37,16 @@ export interface KithClientOptions {
   keyPackages?: KeyPackagePolicy
 }
 
-const CONNECT_TIMEOUT_MS = 15_000
-
 /**
  * Kith's client engine behind one small facade: the CLI and the web app call
  * only this. Everything it returns uses base64url identifiers; everything it
  * learns arrives as events (`on`, or `for await (const e of client)`).
  */
 export class KithClient implements AsyncIterable<KithEvent> {
-  private readonly mailbox: Mailbox
-  private caughtUp: Promise<void> = Promise.resolve()
-  private markCaughtUp: () => void = () => {}
+  private readonly connection: Connection
 
   private constructor(private readonly engine: Engine) {
-    this.mailbox = new Mailbox(engine)
+    this.connection = new Connection(engine)
   }
 
   /** Opens a client on a store; loads the identity if the store holds one. Does not connect. */
@@ -147,82 +140,17 @@ export class KithClient implements AsyncIterable<KithEvent> {
   // ── connection ───────────────────────────────────────────────────────
 
   /** Connects both sockets (the authenticated mailbox and the anonymous sealed-send one). */
-  async connect(): Promise<void> {
-    const engine = this.engine
-    engine.me()
-    const WebSocket = engine.options.webSocket
-    if (!WebSocket)
-      throw new KithError(ErrorCode.Network, "no WebSocket here: pass `webSocket` to KithClient.open")
-    if (engine.authSocket) return
-    engine.closed = false
-    this.resetCaughtUp()
-    engine.authSocket = new FrameSocket({
-      serverUrl: engine.options.serverUrl,
-      WebSocket,
-      clock: engine.clock,
-      sessionToken: (refresh) => engine.session.current(refresh),
-      onEntry: (entry) => this.mailbox.push(entry),
-      onCaughtUp: () => this.markCaughtUp(),
-      onStatus: (online) => {
-        engine.events.emit({ type: "connection", online })
-        if (!online) return this.resetCaughtUp()
-        engine.background.start(() => engine.outbox.flush())
-        engine.background.start(() => topUpKeyPackages(engine))
-      },
-    })
-    engine.sealedSocket = new FrameSocket({
-      serverUrl: engine.options.serverUrl,
-      WebSocket,
-      clock: engine.clock,
-      onStatus: (online) => {
-        if (online) engine.background.start(() => engine.outbox.flush())
-      },
-    })
-    engine.authSocket.start()
-    engine.sealedSocket.start()
-    engine.background.start(() => pruneSeenDigests(engine))
-    const timer = new AbortController()
-    const timedOut = engine.clock.sleep(CONNECT_TIMEOUT_MS, timer.signal).then(() => {
-      throw new KithError(ErrorCode.Network, "could not reach the server")
-    })
-    try {
-      await Promise.race([
-        Promise.all([engine.authSocket.whenReady(), engine.sealedSocket.whenReady()]),
-        timedOut,
-      ])
-    } finally {
-      timer.abort()
-    }
-  }
-
-  private resetCaughtUp(): void {
-    this.caughtUp = new Promise((resolve) => (this.markCaughtUp = resolve))
+  connect(): Promise<void> {
+    return this.connection.connect()
   }
 
   /** Resolves once the mailbox backlog is in and everything received so far is processed. */
-  async sync(): Promise<void> {
-    const socket = this.engine.authSocket
-    if (!socket) throw new KithError(ErrorCode.Network, "not connected: call connect() first")
-    await socket.whenReady()
-    await this.caughtUp
-    await socket.request({ case: "ping", value: {} as never })
-    do {
-      await this.mailbox.idle()
-      await this.engine.background.idle()
-      await this.engine.outbox.flush()
-    } while (this.engine.background.size > 0)
+  sync(): Promise<void> {
+    return this.connection.sync()
   }
 
-  async close(): Promise<void> {
-    const engine = this.engine
-    engine.closed = true
-    engine.groups.wakeAll()
-    const sockets = [engine.authSocket, engine.sealedSocket]
-    engine.authSocket = undefined
-    engine.sealedSocket = undefined
-    await Promise.all(sockets.map((s) => s?.stop()))
-    await this.mailbox.idle()
-    await engine.background.idle()
+  close(): Promise<void> {
+    return this.connection.close()
   }
 
   // ── events ───────────────────────────────────────────────────────────
@@ -320,85 +248,25 @@ export class KithClient implements AsyncIterable<KithEvent> {
     return (await listMessages(this.engine.store, conversationId)).map((m) => toView(conversationId, m))
   }
 
-  async sendText(
-    conversationId: string,
-    body: string,
-    options: { replyTo?: string } = {},
-  ): Promise<MessageView> {
-    const status = this.engine.conversations.get(conversationId)?.status
-    if (status === "incoming-request" || status === "outgoing-request" || status === "declined") {
-      throw new KithError(ErrorCode.NotAFriend, "the friend request has not been accepted")
-    }
-    if (status !== "active")
-      throw new KithError(ErrorCode.NoSuchConversation, "this device is not in that conversation")
-    const replyTo = options.replyTo === undefined ? new Uint8Array() : fromBase64Url(options.replyTo)
-    if (!replyTo) throw new KithError(ErrorCode.BadRequest, "replyTo is not a message id")
-    const sent = await sendContent(this.engine, conversationId, {
-      case: "text",
-      value: create(pb.TextSchema, { body, replyTo }),
-    })
-    return toView(conversationId, sent.record!)
+  sendText(conversationId: string, body: string, options: { replyTo?: string } = {}): Promise<MessageView> {
+    return sendText(this.engine, conversationId, body, options.replyTo)
   }
 
   /** [E1] Withdraws one of this account's messages, within Limits.recallWindowMs of sending it. */
-  async recall(conversationId: string, messageId: string): Promise<void> {
-    const message = await findMessage(this.engine.store, conversationId, messageId)
-    if (!message || message.senderAccountId !== this.accountId) {
-      throw new KithError(ErrorCode.NotFound, "no message of this account with that id")
-    }
-    if (this.engine.clock.now() - message.sentAtMs > Limits.recallWindowMs) {
-      throw new KithError(ErrorCode.RecallExpired, "messages can be recalled only within two minutes")
-    }
-    await sendContent(
-      this.engine,
-      conversationId,
-      { case: "recall", value: create(pb.RecallSchema, { messageId: b64(messageId) }) },
-      (_conversation, _sent, batch) => {
-        putMessage(batch, conversationId, { ...message, recalled: true, body: "" })
-        batch.emit({ type: "recalled", conversationId, messageId, byAccountId: this.accountId })
-      },
-    )
+  recall(conversationId: string, messageId: string): Promise<void> {
+    return recall(this.engine, conversationId, messageId)
   }
 
   /**
    * Marks messages read here and, unless `sendReceipt` is false, tells the
    * other members and this account's other devices (a ReadReceipt).
    */
-  async markRead(
+  markRead(
     conversationId: string,
     messageIds: string[],
     options: { sendReceipt?: boolean } = {},
   ): Promise<void> {
-    const found: MessageRecord[] = []
-    for (const id of new Set(messageIds)) {
-      const message = await findMessage(this.engine.store, conversationId, id)
-      if (message && !message.outgoing && !message.recalled && message.kind === "text") found.push(message)
-    }
-    if (found.length === 0) return
-    if (options.sendReceipt === false) {
-      return this.engine.groups.lock(conversationId, async () => {
-        const batch = new Batch()
-        const conversation = this.engine.conversations.get(conversationId)!
-        const ids = new Set(found.map((m) => m.id))
-        conversation.unread = conversation.unread.filter((u) => !ids.has(u))
-        for (const m of found) putMessage(batch, conversationId, { ...m, read: true })
-        this.engine.conversations.set(batch, conversation)
-        await this.engine.apply(batch)
-      })
-    }
-    await sendContent(
-      this.engine,
-      conversationId,
-      {
-        case: "readReceipt",
-        value: create(pb.ReadReceiptSchema, { messageIds: found.map((m) => b64(m.id)) }),
-      },
-      (conversation, _sent, batch) => {
-        const ids = new Set(found.map((m) => m.id))
-        conversation.unread = conversation.unread.filter((u) => !ids.has(u))
-        for (const m of found) putMessage(batch, conversationId, { ...m, read: true })
-      },
-    )
+    return markRead(this.engine, conversationId, messageIds, options.sendReceipt !== false)
   }
 
   createGroup(name: string, accountIds: string[]): Promise<ConversationView> {

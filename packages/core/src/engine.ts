@@ -9,6 +9,7 @@ import { GroupStates } from "./groupStates"
 import { identityFromRecord, type Identity } from "./identity"
 import type { KeyPackagePolicy } from "./keyPackages"
 import { clientConfigWith, type GroupState } from "./mlsGroup"
+import { Mailbox } from "./mailbox"
 import { KeyedMutex, TaskSet } from "./mutex"
 import { Outbox } from "./outbox"
 import { decodeRecord } from "./records"
@@ -61,6 +62,7 @@ export class Engine {
   readonly session: Session
   readonly pendingEchoes = new Map<string, PendingEcho>()
   readonly outbox: Outbox
+  readonly mailbox: Mailbox
   private readonly writes = new KeyedMutex()
   identity: Identity | undefined
   meta: MetaRecord = {}
@@ -79,6 +81,7 @@ export class Engine {
     this.api = this.anonymousApi.withSession((refresh) => this.session.current(refresh))
     this.groups = new GroupStates(options.store, this.config)
     this.outbox = new Outbox(this)
+    this.mailbox = new Mailbox(this)
   }
 
   static async open(options: EngineOptions): Promise<Engine> {

@@ -39,9 +39,9 @@ async function groupState(client: KithClient, conversationId: string) {
 
 /** Buffers a client's incoming mailbox entries until released (it is "slow" to see others' commits). */
 function holdMailbox(client: KithClient) {
-  const mailbox = (client as unknown as { mailbox: { push(e: unknown): void } }).mailbox
+  const mailbox = client.internals.mailbox
   const push = mailbox.push.bind(mailbox)
-  const buffered: unknown[] = []
+  const buffered: Parameters<typeof push>[0][] = []
   mailbox.push = (entry) => buffered.push(entry)
   return {
     release() {
