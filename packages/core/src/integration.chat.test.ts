@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf"
-import { content as pb, ErrorCode, fromBase64Url, Limits, utf8 } from "@kith/protocol"
+import { content as pb, ErrorCode, frames, fromBase64Url, Limits, utf8 } from "@kith/protocol"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { KithClient } from "./client"
 import { encodeContent } from "./contentCodec"
@@ -132,8 +132,7 @@ describe("1:1 chat", () => {
     const bob = await user("Bob")
     const conversationId = await befriend(alice, bob)
     const payloads: Uint8Array[] = []
-    const mailbox = (bob as unknown as { mailbox: { push(e: { seq: bigint; payload: Uint8Array }): void } })
-      .mailbox
+    const mailbox = bob.internals.mailbox
     const push = mailbox.push.bind(mailbox)
     mailbox.push = (entry) => {
       payloads.push(entry.payload)
@@ -146,7 +145,7 @@ describe("1:1 chat", () => {
     bob.on((e) => e.type === "message" && duplicates++)
     for (const payload of payloads) await receivePayload(bob.internals, payload)
     // The same payload under a new sequence number, as after a crash before the acknowledgement.
-    push({ seq: 1_000_000n, payload: payloads.at(-1)! })
+    push(create(frames.MailboxEntrySchema, { seq: 1_000_000n, payload: payloads.at(-1)! }))
     await bob.sync()
     expect(duplicates).toBe(0)
     expect((await bob.messages(conversationId)).filter((m) => m.body === "only once")).toHaveLength(1)
