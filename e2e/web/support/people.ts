@@ -7,6 +7,8 @@ import { expect, type Browser, type BrowserContext, type Page } from "@playwrigh
 export interface Person {
   name: string
   username: string
+  /** The 24 words shown at registration. */
+  recoveryPhrase: string[]
   context: BrowserContext
   page: Page
 }
@@ -78,7 +80,7 @@ export async function register(
   await page.getByRole("button", { name: "Claim username" }).click()
   await expect(page.getByTestId("profile-saved")).toBeVisible()
   await page.goto("/#/chats")
-  return { name, username, context, page }
+  return { name, username, recoveryPhrase: words, context, page }
 }
 
 /** `from` sends a friend request by username; `to` accepts it from the requests screen. */
