@@ -13,7 +13,10 @@ test("sending while offline delivers once on reconnect", async ({ browser }) => 
 
   await fay.context.setOffline(true)
   await expect(fay.page.getByTestId("connection-banner")).toHaveAttribute("data-state", "offline")
-  // Reading still works offline.
+  // Reading still works offline, even after a reload: the service worker has the app, IndexedDB the chats.
+  await fay.page.reload()
+  await openChat(fay, "Gus")
+  await expect(fay.page.getByTestId("connection-banner")).toHaveAttribute("data-state", "offline")
   await expect(messages(fay, "before the tunnel")).toHaveCount(1)
   await send(fay, "written in the tunnel")
   const queued = messages(fay, "written in the tunnel")
