@@ -77,6 +77,12 @@ export class ConversationBook {
     batch.onStored(() => this.records.set(copy.id, copy))
   }
 
+  /** Forgets a conversation entirely (one whose first commit never went out). */
+  remove(batch: Batch, id: string): void {
+    batch.delete(conversationKey(id))
+    batch.onStored(() => this.records.delete(id))
+  }
+
   clear(): void {
     this.records.clear()
   }

@@ -7,7 +7,6 @@ import { newContact } from "./contacts"
 import { newConversation } from "./conversation"
 import { conversationView } from "./conversationView"
 import type { Engine } from "./engine"
-import { groupKey } from "./groupStates"
 import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
 import { leaveConversation } from "./leave"
 import { groupIdOf, newGroup } from "./mlsGroup"
@@ -61,10 +60,9 @@ export async function createLocalGroup(
 /** Removes a conversation whose first commit never went out. */
 export async function discardLocalGroup(engine: Engine, id: string): Promise<void> {
   const batch = new Batch()
-  batch.delete(groupKey(id))
-  batch.delete(`conv/${id}`)
-  await engine.store.batch(batch.ops)
-  await engine.load()
+  engine.groups.remove(batch, id)
+  engine.conversations.remove(batch, id)
+  await engine.apply(batch)
 }
 
 /**

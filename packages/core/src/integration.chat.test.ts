@@ -91,6 +91,14 @@ describe("1:1 chat", () => {
     })
   })
 
+  it("a friend request that cannot go out leaves nothing behind", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    await alice.close()
+    await expect(alice.sendFriendRequest(bob.username!)).rejects.toMatchObject({ code: ErrorCode.Network })
+    expect((await alice.conversations()).map((c) => c.kind)).toEqual(["self"])
+  })
+
   it("delivers what was sent while the recipient was offline, each message once", async () => {
     const alice = await user("Alice")
     const store = new MemoryStore()
