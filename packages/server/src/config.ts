@@ -25,9 +25,12 @@ export interface ServerConfig {
   trustProxy?: boolean
   /** How often the expiry sweep runs (default one minute). */
   sweepIntervalMs?: number
+  /** The built web app to serve at `/` (none when absent: an API-only server). */
+  webDir?: string
 }
 
-export type ResolvedConfig = Required<Omit<ServerConfig, "logStream">> & Pick<ServerConfig, "logStream">
+export type ResolvedConfig = Required<Omit<ServerConfig, "logStream" | "webDir">> &
+  Pick<ServerConfig, "logStream" | "webDir">
 
 export function resolveConfig(config: ServerConfig): ResolvedConfig {
   return {
@@ -41,5 +44,6 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     anonymousRequestsPerMinute: config.anonymousRequestsPerMinute ?? 3000,
     trustProxy: config.trustProxy ?? false,
     sweepIntervalMs: config.sweepIntervalMs ?? 60_000,
+    webDir: config.webDir,
   }
 }

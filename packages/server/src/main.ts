@@ -2,6 +2,7 @@ import { parseArgs } from "node:util"
 import type { LevelWithSilent } from "pino"
 import { startServer } from "./index"
 import { createLogger } from "./observability/logger"
+import { webDistDir } from "@kith/web/serve"
 
 /**
  * `npm start`: flags win over environment variables, which win over defaults.
@@ -9,6 +10,7 @@ import { createLogger } from "./observability/logger"
  *   KITH_POW_DIFFICULTY (20)    KITH_LOG_LEVEL (info)
  *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
  *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
+ *   KITH_WEB_DIR: the built web app to serve at / (default: packages/web/dist; `npm start` builds it)
  */
 const { values } = parseArgs({
   options: {
@@ -43,6 +45,7 @@ const server = await startServer({
     3000,
     "KITH_ANONYMOUS_REQUESTS_PER_MINUTE",
   ),
+  webDir: env.KITH_WEB_DIR ?? webDistDir,
 })
 // Whatever the log level, one line says where the server listens (scripts and benchmarks read it).
 createLogger("info").info({ port: server.port }, "kith server started")

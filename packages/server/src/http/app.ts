@@ -14,6 +14,7 @@ import { errorReplyOf } from "./errorReply"
 import { registerRoutes } from "./routeTable"
 import { registerOpsRoutes } from "./opsRoutes"
 import { registerWebSocket } from "../ws/websocketRoute"
+import { registerWebApp } from "./webApp"
 import { CloseCode } from "../ws/connectionRegistry"
 import { registrationHandlers } from "./handlers/registration"
 import { sessionHandlers } from "./handlers/sessions"
@@ -106,6 +107,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   registerRoutes(app, ctx, handlers)
   registerWebSocket(app, ctx)
   registerOpsRoutes(app, ctx)
+  await registerWebApp(app, ctx.config.webDir)
   return app
 }
 
