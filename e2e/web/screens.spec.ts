@@ -19,6 +19,29 @@ const screens: { name: string; hash: string; ready: (page: Page) => Promise<void
     ready: (p) => expect(p.getByTestId("my-qr").locator("img")).toBeVisible(),
   },
   { name: "devices", hash: "#/me/devices", ready: (p) => expect(p.getByTestId("device")).toHaveCount(1) },
+  {
+    name: "add-friend",
+    hash: "#/contacts/add",
+    ready: (p) => expect(p.getByLabel("Username")).toBeVisible(),
+  },
+  {
+    name: "requests",
+    hash: "#/contacts/requests",
+    ready: (p) => expect(p.getByText("No friend requests.")).toBeVisible(),
+  },
+  { name: "chat-info", hash: "info", ready: (p) => expect(p.getByTestId("member")).toHaveCount(2) },
+  { name: "safety", hash: "safety", ready: (p) => expect(p.getByTestId("safety-number")).toBeVisible() },
+  {
+    name: "privacy",
+    hash: "#/me/privacy",
+    ready: (p) => expect(p.getByTestId("read-receipts-toggle")).toBeVisible(),
+  },
+  {
+    name: "app-lock",
+    hash: "#/me/app-lock",
+    ready: (p) => expect(p.getByLabel("New passcode", { exact: true })).toBeVisible(),
+  },
+  { name: "language", hash: "#/me/language", ready: (p) => expect(p.getByLabel("Čeština")).toBeVisible() },
 ]
 
 async function checkAndShoot(page: Page, name: string, size: string): Promise<void> {
@@ -36,6 +59,7 @@ test.describe.serial("main screens", () => {
   let ivy: Person
   let jon: Person
   let chatHash = ""
+  let jonId = ""
 
   test.beforeAll(async ({ browser }) => {
     ivy = await register(browser, "Ivy")
@@ -48,6 +72,9 @@ test.describe.serial("main screens", () => {
     await openChat(ivy, "Jon")
     await expect(ivy.page.getByTestId("message")).toHaveCount(2)
     chatHash = new URL(ivy.page.url()).hash
+    await ivy.page.goto("/#/contacts")
+    const jonLink = ivy.page.getByTestId("friend-list").getByRole("link", { name: "Jon" })
+    jonId = decodeURIComponent((await jonLink.getAttribute("href"))!.split("/").pop()!)
   })
 
   test.afterAll(async () => {
@@ -74,7 +101,15 @@ test.describe.serial("main screens", () => {
     test(`signed-in screens at ${size} size`, async () => {
       await ivy.page.setViewportSize(viewport)
       for (const screen of screens) {
-        await ivy.page.goto("/" + (screen.hash || chatHash))
+        const hash =
+          screen.hash === ""
+            ? chatHash
+            : screen.hash === "info"
+              ? `${chatHash}/info`
+              : screen.hash === "safety"
+                ? `#/contacts/safety/${jonId}`
+                : screen.hash
+        await ivy.page.goto("/" + hash)
         await screen.ready(ivy.page)
         await checkAndShoot(ivy.page, screen.name, size)
       }
