@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    // The server never imports the client engine.
+    // The server never imports the client engine, and of the web app only how to serve it.
     files: ["packages/server/src/**/*.ts"],
     rules: {
       "no-restricted-imports": [
@@ -49,6 +49,10 @@ export default tseslint.config(
             {
               group: ["@kith/core", "@kith/core/*"],
               message: "the server must not depend on the client engine",
+            },
+            {
+              regex: "^@kith/web(?!/serve$)",
+              message: "the server may know only how to serve the web app (@kith/web/serve)",
             },
           ],
         },
