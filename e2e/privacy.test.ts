@@ -1,0 +1,217 @@
+/**
+ * The privacy audit (DESIGN T1, T3, T4): a scripted session of three people —
+ * friend requests, a 1:1 chat, a group with renames, a recall, a linked device —
+ * against a real server, then a read of everything the server kept: every byte
+ * of its SQLite files, every log line it wrote (at debug level), and its
+ * metrics. None of the plaintexts, names, group names or usernames may appear,
+ * and no stored row may tie one account to another (no sender→recipient pair).
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Writable } from "node:stream"
+import Database from "better-sqlite3"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { KithClient, MemoryStore, type KithEvent } from "@kith/core"
+import { nodeWebSocket } from "@kith/core/node"
+import { startServer, type RunningServer } from "@kith/server"
+
+let dir: string
+let server: RunningServer
+const logLines: string[] = []
+const clients: KithClient[] = []
+const keyPackages = { target: 6, lowWater: 3 }
+
+/** Every string the audit must not find anywhere on the server. */
+const secrets: string[] = []
+const secret = (text: string) => (secrets.push(text), text)
+
+function nextEvent<T extends KithEvent["type"]>(
+  client: KithClient,
+  type: T,
+  match: (event: Extract<KithEvent, { type: T }>) => boolean = () => true,
+): Promise<Extract<KithEvent, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (off(), reject(new Error(`no ${type} event`))), 30_000)
+    const off = client.on((event) => {
+      if (event.type === type && match(event as Extract<KithEvent, { type: T }>)) {
+        clearTimeout(timer)
+        off()
+        resolve(event as Extract<KithEvent, { type: T }>)
+      }
+    })
+  })
+}
+
+async function person(name: string, username: string): Promise<KithClient> {
+  const client = await KithClient.open({
+    serverUrl: server.url,
+    store: new MemoryStore(),
+    webSocket: nodeWebSocket,
+    keyPackages,
+  })
+  clients.push(client)
+  await client.register({ displayName: secret(name) })
+  await client.connect()
+  await client.claimUsername(secret(username))
+  return client
+}
+
+async function befriend(a: KithClient, b: KithClient): Promise<string> {
+  const requested = nextEvent(b, "friend-request")
+  const { conversationId } = await a.sendFriendRequest(b.username!, secret("Greetings from a friend request"))
+  await requested
+  const accepted = nextEvent(a, "friend-accepted")
+  await b.acceptFriendRequest(conversationId)
+  await accepted
+  return conversationId
+}
+
+async function say(from: KithClient, to: KithClient[], conversationId: string, text: string) {
+  const arrivals = to.map((c) => nextEvent(c, "message", (e) => e.message.body === text))
+  await from.sendText(conversationId, secret(text))
+  await Promise.all(arrivals)
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "kith-privacy-"))
+  server = await startServer({
+    port: 0,
+    dataDir: join(dir, "server"),
+    powDifficulty: 4,
+    logLevel: "debug",
+    anonymousRequestsPerMinute: 1_000_000,
+    logStream: new Writable({
+      write(chunk, _encoding, done) {
+        logLines.push(chunk.toString())
+        done()
+      },
+    }),
+  })
+
+  const alice = await person("Alice Liddell", "wonderland_alice")
+  const bob = await person("Bob Marley", "bob_the_builder")
+  const carol = await person("Carol Danvers", "captain_carol")
+
+  const aliceBob = await befriend(alice, bob)
+  await befriend(alice, carol)
+  await say(alice, [bob], aliceBob, "Meet me at the old library at nine")
+  await say(bob, [alice], aliceBob, "I will bring the documents")
+
+  const recalled = nextEvent(bob, "recalled")
+  const oops = await alice.sendText(aliceBob, secret("This message will be recalled soon"))
+  await alice.recall(aliceBob, oops.id)
+  await recalled
+
+  const group = await alice.createGroup(secret("Secret Plans Committee"), [bob.accountId, carol.accountId])
+  await say(alice, [bob, carol], group.id, "Welcome to the committee, everyone")
+  const renamed = nextEvent(carol, "renamed")
+  await alice.renameGroup(group.id, secret("Renamed Underground Society"))
+  await renamed
+  await say(carol, [alice, bob], group.id, "Carol reporting from the field")
+
+  const { code, done } = await bob.createLinkCode()
+  const bobLaptop = await KithClient.linkDevice({
+    serverUrl: server.url,
+    store: new MemoryStore(),
+    code,
+    webSocket: nodeWebSocket,
+    keyPackages,
+  })
+  clients.push(bobLaptop)
+  await bobLaptop.connect()
+  await done
+  await bobLaptop.sync()
+  await say(alice, [bob, bobLaptop], aliceBob, "Bob, your laptop can read this too")
+
+  await Promise.all(clients.map((c) => c.sync()))
+}, 240_000)
+
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()))
+  await server?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function serverFiles(): Buffer[] {
+  const root = join(dir, "server")
+  return readdirSync(root).map((name) => readFileSync(join(root, name)))
+}
+
+/** Looks for the text as UTF-8 and as UTF-16 (either byte order), case-insensitively for ASCII. */
+function occurs(haystack: Buffer, text: string): boolean {
+  const lower = haystack.toString("latin1").toLowerCase()
+  const needles = [
+    Buffer.from(text.toLowerCase(), "utf8").toString("latin1"),
+    Buffer.from(text.toLowerCase(), "utf16le").toString("latin1"),
+    Buffer.from(text.toLowerCase(), "utf16le").swap16().toString("latin1"),
+  ]
+  return needles.some((n) => lower.includes(n))
+}
+
+describe("privacy audit", () => {
+  it("the session really happened (the audit has something to find)", () => {
+    expect(secrets.length).toBeGreaterThan(10)
+    expect(clients).toHaveLength(4)
+    expect(existsSync(join(dir, "server", "kith.sqlite"))).toBe(true)
+  })
+
+  it("the search can find what is there: device ids (mailbox addresses) are in the database", () => {
+    const files = serverFiles()
+    for (const client of clients) expect(files.some((f) => occurs(f, client.deviceId))).toBe(true)
+  })
+
+  it("no plaintext, name, group name or username in the database files (WAL included)", () => {
+    const files = serverFiles()
+    for (const text of secrets) {
+      for (const file of files) expect(occurs(file, text), text).toBe(false)
+    }
+  })
+
+  it("no plaintext, name, username, id or address in the logs", () => {
+    const logs = Buffer.from(logLines.join(""))
+    expect(logLines.length).toBeGreaterThan(20)
+    for (const text of secrets) expect(occurs(logs, text), text).toBe(false)
+    for (const client of clients) {
+      expect(occurs(logs, client.accountId), "account id").toBe(false)
+      expect(occurs(logs, client.deviceId), "device id").toBe(false)
+    }
+    expect(logs.toString()).not.toMatch(/127\.0\.0\.1|::1|"(ip|remoteAddress|hostname)"/)
+  })
+
+  it("no plaintext, name, username or id in the metrics", async () => {
+    const metrics = Buffer.from(await (await fetch(server.url + "/metrics")).text())
+    for (const text of secrets) expect(occurs(metrics, text), text).toBe(false)
+    for (const client of clients) expect(occurs(metrics, client.accountId), "account id").toBe(false)
+  })
+
+  it("no stored row ties two accounts together (no sender→recipient pair)", () => {
+    const db = new Database(join(dir, "server", "kith.sqlite"), { readonly: true })
+    try {
+      const accountOf = new Map<string, string>()
+      for (const client of clients) {
+        accountOf.set(client.accountId, client.accountId)
+        accountOf.set(client.deviceId, client.accountId)
+      }
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .all() as { name: string }[]
+      let rows = 0
+      for (const { name } of tables) {
+        for (const row of db.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]) {
+          rows++
+          const accounts = new Set<string>()
+          for (const value of Object.values(row)) {
+            const text =
+              typeof value === "string" ? value : Buffer.isBuffer(value) ? value.toString("latin1") : ""
+            for (const [id, account] of accountOf) if (text.includes(id)) accounts.add(account)
+          }
+          expect(accounts.size, `a row of ${name} names ${accounts.size} accounts`).toBeLessThanOrEqual(1)
+        }
+      }
+      expect(rows).toBeGreaterThan(10)
+    } finally {
+      db.close()
+    }
+  })
+})
