@@ -104,7 +104,8 @@ interface Account {
   recoveryPhrase: string
 }
 
-describe("kith CLI against a real server", () => {
+// Each step spawns several processes; on a busy two-core machine a step can take a while.
+describe("kith CLI against a real server", { timeout: 180_000 }, () => {
   // Each step builds on the ones before it, as a person's session would.
   const accounts: Record<string, Account> = {}
   let groupId = ""

@@ -62,6 +62,34 @@ describe("runCli", () => {
     expect(JSON.parse(result.stdout)).toHaveProperty("error.code", "KITH_ERR_NOT_REGISTERED")
   })
 
+  it.each([
+    ["a friend request id", ["friend", "accept", "-c0sDBzKHetr2tJnO8Kikg"]],
+    ["an id that reads like -V (version)", ["recall", "bob", "-VAAAAAAAAAAAAAAAAAAAA"]],
+    ["an id that reads like -h (help)", ["device", "remove", "-hAAAAAAAAAAAAAAAAAAAA"]],
+    ["a reply-to id", ["send", "bob", "hi", "--reply-to", "--AAAAAAAAAAAAAAAAAAAA"]],
+  ])("takes %s that starts with a dash as an argument, not an option", async (_what, argv) => {
+    // With an empty home, getting as far as opening it proves the line parsed.
+    const result = await run("--json", "--home", join(scratch, "empty"), ...argv)
+    expect(JSON.parse(result.stdout)).toHaveProperty("error.code", "KITH_ERR_NOT_REGISTERED")
+  })
+
+  it("takes a link code that starts with a dash as the code", async () => {
+    // Nothing listens on the discard port: the command gets as far as the network.
+    const code = "-" + "A".repeat(42)
+    const result = await run(
+      "--json",
+      "--home",
+      join(scratch, "new"),
+      "--server",
+      "http://127.0.0.1:9",
+      "device",
+      "link",
+      code,
+    )
+    expect(result.exitCode).toBe(1)
+    expect(JSON.parse(result.stdout)).not.toHaveProperty("error.code", "KITH_ERR_BAD_REQUEST")
+  })
+
   it("prints help and the version with exit code 0", async () => {
     const help = await run("--help")
     expect(help.exitCode).toBe(0)

@@ -1,6 +1,7 @@
 import { CommanderError } from "commander"
 import { CliContext, type CliIo } from "./context"
 import { describeFailure, ExitCode } from "./failure"
+import { shieldIds, unshield } from "./idArguments"
 import { Output } from "./output"
 import { buildProgram } from "./program"
 
@@ -18,11 +19,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const output = new Output(json, io.stdout, io.stderr)
   const program = buildProgram(new CliContext(io, output))
   try {
-    await program.parseAsync([...argv], { from: "user" })
+    await program.parseAsync(shieldIds(argv), { from: "user" })
     return ExitCode.ok
   } catch (e) {
     if (e instanceof CommanderError && successfulExits.has(e.code)) return ExitCode.ok
     const failure = describeFailure(e)
+    failure.message = unshield(failure.message)
     output.error(failure.code, failure.message)
     return failure.exitCode
   }

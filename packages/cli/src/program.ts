@@ -8,6 +8,7 @@ import { addFriendCommands } from "./commands/friends"
 import { addGroupCommands } from "./commands/groups"
 import { addProfileCommands } from "./commands/profile"
 import type { CliContext } from "./context"
+import { unshieldCommand } from "./idArguments"
 
 /**
  * The kith command tree. Commander reports mistakes by throwing (exitOverride),
@@ -30,6 +31,7 @@ export function buildProgram(ctx: CliContext): Command {
       outputError: () => {},
     })
     .showHelpAfterError(false)
+    .hook("preAction", (_program, actionCommand) => unshieldCommand(actionCommand))
 
   addAccountCommands(program, ctx)
   addProfileCommands(program, ctx)
