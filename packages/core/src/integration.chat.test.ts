@@ -17,7 +17,7 @@ import {
   startTestServer,
   tempStorePath,
   type TestServer,
-} from "./testing/harness.node"
+} from "./node/testHarness"
 import { sendDeliveries } from "./transport"
 
 let server: TestServer

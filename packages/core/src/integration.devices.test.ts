@@ -12,7 +12,7 @@ import {
   startTestServer,
   testKeyPackages,
   type TestServer,
-} from "./testing/harness.node"
+} from "./node/testHarness"
 
 let server: TestServer
 const clients: KithClient[] = []

@@ -6,7 +6,7 @@ import type { KithClient } from "./client"
 import { addDevices, commitChange } from "./commits"
 import { epochOf, groupMembers } from "./mlsGroup"
 import { sendContent } from "./send"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./testing/harness.node"
+import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
 
 let server: TestServer
 const clients: KithClient[] = []

@@ -10,7 +10,7 @@ import {
   startTestServer,
   testKeyPackages,
   type TestServer,
-} from "./testing/harness.node"
+} from "./node/testHarness"
 
 /**
  * A group that grows to 50 devices: 25 accounts with two devices each (a

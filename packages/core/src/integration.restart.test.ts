@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { KithClient } from "./client"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./testing/harness.node"
+import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
 
 let server: TestServer
 const clients: KithClient[] = []

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { startServer } from "@kith/server"
 import { KithClient, type KithClientOptions } from "../client"
 import type { KithEvent } from "../events"
-import { nodeWebSocket } from "../node/nodeWebSocket"
+import { nodeWebSocket } from "./nodeWebSocket"
 import { MemoryStore, type Store } from "../store"
 
 /**
