@@ -58,4 +58,25 @@ test.describe.serial("a group of three", () => {
     await expect(messages(cai, "Count me in")).toHaveCount(1)
     await expect(messages(cai, "Plan B: meet at the bridge")).toHaveCount(0)
   })
+
+  test("the admin renames the group and every member sees it", async () => {
+    await ana.page.getByTestId("chat-info").click()
+    await ana.page.getByLabel("Group name").fill("Hiking club 🥾")
+    await ana.page.getByRole("button", { name: "Rename" }).click()
+    await openChat(ben, "Hiking club 🥾")
+    await expect(
+      ben.page.getByTestId("system-line").filter({ hasText: "Hiking club 🥾" }).last(),
+    ).toBeVisible()
+    // Ben is not an admin: his details screen offers no renaming.
+    await ben.page.getByTestId("chat-info").click()
+    await expect(ben.page.getByTestId("member")).toHaveCount(2)
+    await expect(ben.page.getByLabel("Group name")).toHaveCount(0)
+  })
+
+  test("a member leaves and the others see it", async () => {
+    await ben.page.getByRole("button", { name: "Leave group" }).click()
+    await openChat(ana, "Hiking club 🥾")
+    await ana.page.getByTestId("chat-info").click()
+    await expect(ana.page.getByTestId("member")).toHaveCount(1, { timeout: 60_000 })
+  })
 })

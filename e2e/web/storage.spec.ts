@@ -71,6 +71,13 @@ test("local data is encrypted at rest, and app lock keeps it closed without the 
   await openChat(kim, "Leopold")
   await expect(kim.page.getByTestId("composer")).toHaveValue("half-written thought")
 
+  // Deleting the account wipes this browser too: back to the first-run screen, nothing left to read.
+  await kim.page.goto("/#/me/delete-account")
+  await kim.page.getByLabel("Type DELETE to confirm").fill("DELETE")
+  await kim.page.getByRole("button", { name: "Delete account" }).click()
+  await expect(kim.page.getByRole("button", { name: "Create an account" })).toBeVisible({ timeout: 60_000 })
+  expect(await rawIndexedDb(kim.page)).toBe("")
+
   await kim.context.close()
   await lee.context.close()
 })
