@@ -9,7 +9,7 @@ export interface CliIo {
   env: Env
   /** One line of standard input, prompting on a terminal (for secrets that should not sit in shell history). */
   readLine(prompt: string): Promise<string>
-  /** Settles at the next SIGINT; until someone waits for it, SIGINT ends the process as usual. */
+  /** Settles at the next SIGINT or SIGTERM; until someone waits for it, they end the process as usual. */
   waitForInterrupt(): Promise<void>
 }
 

@@ -13,6 +13,19 @@ async function readLine(prompt: string): Promise<string> {
   return ""
 }
 
+/** Ctrl-C, or a supervisor's polite stop: either ends a `listen` cleanly. */
+function waitForInterrupt(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop)
+      process.off("SIGTERM", stop)
+      resolve()
+    }
+    process.on("SIGINT", stop)
+    process.on("SIGTERM", stop)
+  })
+}
+
 function flush(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => stream.write("", () => resolve()))
 }
@@ -22,7 +35,7 @@ const exitCode = await runCli(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   readLine,
-  waitForInterrupt: () => new Promise((resolve) => process.once("SIGINT", () => resolve())),
+  waitForInterrupt,
 })
 await Promise.all([flush(process.stdout), flush(process.stderr)])
 // Exit explicitly: a reconnect timer or a socket still closing must not keep a finished command alive.
