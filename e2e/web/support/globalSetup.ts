@@ -19,9 +19,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     lines.once("line", resolve)
     child.once("exit", (code) => reject(new Error(`Kith stack exited with ${code}`)))
   })
-  const { url, serverUrl } = JSON.parse(line) as { url: string; serverUrl: string }
+  const { url } = JSON.parse(line) as { url: string }
   process.env.KITH_WEB_URL = url
-  process.env.KITH_SERVER_URL = serverUrl
   return async () => {
     const exited = new Promise((resolve) => child.once("exit", resolve))
     child.kill("SIGTERM")

@@ -6,7 +6,7 @@
 import { startWebStack } from "./webStack"
 
 const stack = await startWebStack()
-process.stdout.write(JSON.stringify({ url: stack.url, serverUrl: stack.serverUrl }) + "\n")
+process.stdout.write(JSON.stringify({ url: stack.url }) + "\n")
 
 let stopping = false
 async function stop() {
