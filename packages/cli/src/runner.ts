@@ -1,8 +1,9 @@
 import type { Command } from "commander"
 import { ErrorCode, KithError } from "@kith/protocol"
-import { KithClient } from "@kith/core"
-import { SqliteStore, nodeWebSocket } from "@kith/core/node"
+import type { KithClient } from "@kith/core"
+import type { SqliteStore } from "@kith/core/node"
 import type { CliContext } from "./context"
+import { loadEngine, type Engine } from "./engine"
 import type { Home } from "./home"
 import type { Printable } from "./output"
 
@@ -39,9 +40,10 @@ export async function withDevice(
     )
   }
   const serverUrl = ctx.serverUrl(command, home)
-  const store = new SqliteStore(home.storePath)
+  const engine = await loadEngine()
+  const store = new engine.SqliteStore(home.storePath)
   try {
-    const client = await KithClient.open({ serverUrl, store, webSocket: nodeWebSocket })
+    const client = await engine.open(serverUrl, store)
     try {
       options.beforeConnect?.(client)
       if (!options.offline) {
@@ -66,7 +68,7 @@ export async function withDevice(
 export async function withNewDevice(
   ctx: CliContext,
   command: Command,
-  run: (setup: { home: Home; serverUrl: string; store: SqliteStore }) => Promise<Printable>,
+  run: (setup: { serverUrl: string; store: SqliteStore; engine: Engine }) => Promise<Printable>,
 ): Promise<void> {
   const home = ctx.home(command)
   if (home.hasDevice()) {
@@ -76,11 +78,12 @@ export async function withNewDevice(
     )
   }
   const serverUrl = ctx.serverUrl(command, home)
+  const engine = await loadEngine()
   home.createStoreFile()
-  const store = new SqliteStore(home.storePath)
+  const store = new engine.SqliteStore(home.storePath)
   let printable: Printable
   try {
-    printable = await run({ home, serverUrl, store })
+    printable = await run({ serverUrl, store, engine })
   } catch (e) {
     await store.close()
     // A half-made device is useless and would block the next attempt.

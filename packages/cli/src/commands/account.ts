@@ -1,6 +1,4 @@
 import type { Command } from "commander"
-import { KithClient } from "@kith/core"
-import { nodeWebSocket } from "@kith/core/node"
 import type { CliContext } from "../context"
 import { UsageError } from "../failure"
 import { withDevice, withNewDevice } from "../runner"
@@ -12,8 +10,8 @@ export function addAccountCommands(program: Command, ctx: CliContext): void {
     .description("create a new account on this home and print its recovery phrase")
     .option("--name <display name>", "the name friends see")
     .action(async (options: { name?: string }, command: Command) => {
-      await withNewDevice(ctx, command, async ({ serverUrl, store }) => {
-        const client = await KithClient.open({ serverUrl, store, webSocket: nodeWebSocket })
+      await withNewDevice(ctx, command, async ({ serverUrl, store, engine }) => {
+        const client = await engine.open(serverUrl, store)
         try {
           const { recoveryPhrase, accountId } = await client.register({ displayName: options.name })
           return {
@@ -38,8 +36,8 @@ export function addAccountCommands(program: Command, ctx: CliContext): void {
       const typed = words.length > 0 ? words.join(" ") : await ctx.io.readLine("Recovery phrase: ")
       const phrase = typed.trim().split(/\s+/).join(" ")
       if (phrase === "") throw new UsageError("give the recovery phrase as arguments or on stdin")
-      await withNewDevice(ctx, command, async ({ serverUrl, store }) => {
-        const client = await KithClient.open({ serverUrl, store, webSocket: nodeWebSocket })
+      await withNewDevice(ctx, command, async ({ serverUrl, store, engine }) => {
+        const client = await engine.open(serverUrl, store)
         try {
           await client.restore(phrase)
           const accountId = client.accountId

@@ -1,7 +1,6 @@
 import type { Command } from "commander"
 import { ErrorCode, KithError } from "@kith/protocol"
-import { KithClient, type DeviceView } from "@kith/core"
-import { nodeWebSocket } from "@kith/core/node"
+import type { DeviceView } from "@kith/core"
 import type { CliContext } from "../context"
 import { formatTime } from "../format"
 import { positiveInteger } from "../parse"
@@ -67,13 +66,8 @@ export function addDeviceCommands(program: Command, ctx: CliContext): void {
     .description("make this (empty) home a new device of an existing account, using a link code")
     .argument("<code>", "the code shown by `kith device link-code` on a device you already have")
     .action(async (code: string, _options: unknown, command: Command) => {
-      await withNewDevice(ctx, command, async ({ serverUrl, store }) => {
-        const client = await KithClient.linkDevice({
-          serverUrl,
-          store,
-          code: code.trim(),
-          webSocket: nodeWebSocket,
-        })
+      await withNewDevice(ctx, command, async ({ serverUrl, store, engine }) => {
+        const client = await engine.link(serverUrl, store, code.trim())
         try {
           const me = await client.whoami()
           return {
