@@ -10,11 +10,11 @@ export async function sweepOnce(ctx: ServerContext): Promise<SweepResult> {
   ctx.metrics.expiredRows.inc({ table: "mailbox_entries" }, result.mailboxEntries)
   ctx.metrics.expiredRows.inc({ table: "ciphertexts" }, result.ciphertexts)
   ctx.metrics.expiredRows.inc({ table: "groups" }, result.groups)
-  ctx.sessions.prune()
-  ctx.sessionChallenges.prune()
-  ctx.registrationChallenges.prune()
-  ctx.rateLimiter.prune()
-  ctx.provisioning.prune()
+  await ctx.sessions.prune()
+  await ctx.sessionChallenges.prune()
+  await ctx.registrationChallenges.prune()
+  await ctx.rateLimiter.prune()
+  await ctx.provisioning.prune()
   return result
 }
 

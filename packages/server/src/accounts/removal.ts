@@ -7,13 +7,13 @@ import type { ServerContext } from "../context"
  */
 export async function removeDevice(ctx: ServerContext, deviceId: string): Promise<void> {
   await ctx.store.devices.remove(deviceId)
-  ctx.sessions.endDevices([deviceId])
+  await ctx.sessions.endDevices([deviceId])
   await ctx.bus.publish([deviceId], "gone")
 }
 
 export async function deleteAccount(ctx: ServerContext, accountId: string): Promise<void> {
   const deviceIds = await ctx.store.accounts.delete(accountId)
-  ctx.sessions.endDevices(deviceIds)
-  ctx.provisioning.dropOwner(accountId)
+  await ctx.sessions.endDevices(deviceIds)
+  await ctx.provisioning.dropOwner(accountId)
   await ctx.bus.publish(deviceIds, "gone")
 }

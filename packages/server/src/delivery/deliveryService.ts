@@ -65,7 +65,7 @@ async function authorise(
   const recipients = await ctx.store.mailboxes.lookupRecipients([...deviceIds])
   const plan = planDeliveries(deliveries, recipients, sender?.accountId)
   if (plan.unsealedCount > 0 && sender !== undefined) {
-    const decision = ctx.rateLimiter.take(
+    const decision = await ctx.rateLimiter.take(
       `unsealed:${sender.accountId}`,
       plan.unsealedCount,
       Limits.unsealedPerHour,

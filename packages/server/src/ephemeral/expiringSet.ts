@@ -2,16 +2,17 @@ import { ErrorCode, KithError } from "@kith/protocol"
 import type { Clock } from "../clock"
 
 /**
- * Keys remembered until they expire: single-use challenges. Memory only
- * (Redis with TTLs in a cluster); nothing here outlives a restart, which at
- * worst invalidates challenges that were in flight.
+ * Keys remembered until they expire: single-use challenges. In memory, or
+ * in Redis with TTLs in a cluster (redisExpiringSet.ts); never on disk, and a
+ * restart at worst invalidates challenges that were in flight.
  */
 export interface ExpiringSet {
   /** Remembers the key; false if it is already there (and unexpired). */
-  addIfAbsent(key: string, expiresAtMs: number): boolean
+  addIfAbsent(key: string, expiresAtMs: number): Promise<boolean>
   /** Forgets the key; true if it was there and unexpired. */
-  take(key: string): boolean
-  prune(): void
+  take(key: string): Promise<boolean>
+  /** Forgets expired keys (Redis expires them by itself). */
+  prune(): Promise<void>
 }
 
 export class MemoryExpiringSet implements ExpiringSet {
@@ -23,10 +24,10 @@ export class MemoryExpiringSet implements ExpiringSet {
     private readonly maxEntries = 200_000,
   ) {}
 
-  addIfAbsent(key: string, expiresAtMs: number): boolean {
+  async addIfAbsent(key: string, expiresAtMs: number): Promise<boolean> {
     const existing = this.entries.get(key)
     if (existing !== undefined && existing > this.clock()) return false
-    if (this.entries.size >= this.maxEntries) this.prune()
+    if (this.entries.size >= this.maxEntries) await this.prune()
     if (this.entries.size >= this.maxEntries) {
       throw new KithError(ErrorCode.Unavailable, "too many open challenges; try again shortly", {
         retryAfterMs: 1000,
@@ -36,14 +37,14 @@ export class MemoryExpiringSet implements ExpiringSet {
     return true
   }
 
-  take(key: string): boolean {
+  async take(key: string): Promise<boolean> {
     const expiresAt = this.entries.get(key)
     if (expiresAt === undefined) return false
     this.entries.delete(key)
     return expiresAt > this.clock()
   }
 
-  prune(): void {
+  async prune(): Promise<void> {
     const now = this.clock()
     for (const [key, expiresAt] of this.entries) if (expiresAt <= now) this.entries.delete(key)
   }

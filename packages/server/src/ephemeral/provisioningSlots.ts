@@ -4,20 +4,23 @@ import { newId } from "../ids"
 /**
  * Device-linking slots (docs/protocol.md §6): an owner account opens one, the
  * new device posts its encrypted request, the owner posts the encrypted
- * response, the new device takes it and the slot closes. Memory only, 10
- * minutes at most; the server sees ciphertext under a key it never learns.
+ * response, the new device takes it and the slot closes. In memory (Redis in a
+ * cluster: redisProvisioningSlots.ts), 10 minutes at most; the server sees
+ * ciphertext under a key it never learns.
  */
 export interface ProvisioningSlots {
-  create(ownerAccountId: string, ttlMs: number): string
-  putRequest(id: string, ciphertext: Uint8Array): "ok" | "notFound" | "alreadySet"
+  create(ownerAccountId: string, ttlMs: number): Promise<string>
+  putRequest(id: string, ciphertext: Uint8Array): Promise<SlotWrite>
   /** The request, for the slot's owner only; undefined if absent, not posted yet or not theirs. */
-  getRequest(id: string, ownerAccountId: string): Uint8Array | undefined
-  putResponse(id: string, ownerAccountId: string, ciphertext: Uint8Array): "ok" | "notFound" | "alreadySet"
+  getRequest(id: string, ownerAccountId: string): Promise<Uint8Array | undefined>
+  putResponse(id: string, ownerAccountId: string, ciphertext: Uint8Array): Promise<SlotWrite>
   /** The response, once; the slot is gone afterwards. undefined while absent or not posted yet. */
-  takeResponse(id: string): Uint8Array | undefined
-  dropOwner(ownerAccountId: string): void
-  prune(): void
+  takeResponse(id: string): Promise<Uint8Array | undefined>
+  dropOwner(ownerAccountId: string): Promise<void>
+  prune(): Promise<void>
 }
+
+export type SlotWrite = "ok" | "notFound" | "alreadySet"
 
 interface Slot {
   owner: string
@@ -31,13 +34,13 @@ export class MemoryProvisioningSlots implements ProvisioningSlots {
 
   constructor(private readonly clock: Clock) {}
 
-  create(ownerAccountId: string, ttlMs: number): string {
+  async create(ownerAccountId: string, ttlMs: number): Promise<string> {
     const id = newId()
     this.slots.set(id, { owner: ownerAccountId, expiresAtMs: this.clock() + ttlMs })
     return id
   }
 
-  putRequest(id: string, ciphertext: Uint8Array): "ok" | "notFound" | "alreadySet" {
+  async putRequest(id: string, ciphertext: Uint8Array): Promise<SlotWrite> {
     const slot = this.live(id)
     if (slot === undefined) return "notFound"
     if (slot.request !== undefined) return "alreadySet"
@@ -45,12 +48,12 @@ export class MemoryProvisioningSlots implements ProvisioningSlots {
     return "ok"
   }
 
-  getRequest(id: string, ownerAccountId: string): Uint8Array | undefined {
+  async getRequest(id: string, ownerAccountId: string): Promise<Uint8Array | undefined> {
     const slot = this.live(id)
     return slot?.owner === ownerAccountId ? slot.request : undefined
   }
 
-  putResponse(id: string, ownerAccountId: string, ciphertext: Uint8Array): "ok" | "notFound" | "alreadySet" {
+  async putResponse(id: string, ownerAccountId: string, ciphertext: Uint8Array): Promise<SlotWrite> {
     const slot = this.live(id)
     if (slot === undefined || slot.owner !== ownerAccountId) return "notFound"
     if (slot.response !== undefined) return "alreadySet"
@@ -58,18 +61,18 @@ export class MemoryProvisioningSlots implements ProvisioningSlots {
     return "ok"
   }
 
-  takeResponse(id: string): Uint8Array | undefined {
+  async takeResponse(id: string): Promise<Uint8Array | undefined> {
     const slot = this.live(id)
     if (slot?.response === undefined) return undefined
     this.slots.delete(id)
     return slot.response
   }
 
-  dropOwner(ownerAccountId: string): void {
+  async dropOwner(ownerAccountId: string): Promise<void> {
     for (const [id, slot] of this.slots) if (slot.owner === ownerAccountId) this.slots.delete(id)
   }
 
-  prune(): void {
+  async prune(): Promise<void> {
     const now = this.clock()
     for (const [id, slot] of this.slots) if (slot.expiresAtMs <= now) this.slots.delete(id)
   }

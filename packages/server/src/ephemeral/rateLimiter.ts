@@ -3,14 +3,14 @@ import type { Clock } from "../clock"
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number }
 
 /**
- * Counters for abuse control, in memory only (Redis with TTLs in a cluster).
+ * Counters for abuse control, in memory (Redis with TTLs in a cluster: redisRateLimiter.ts).
  * Keys name a purpose and an account id or a salted, daily-rotated IP hash
  * (see dailyIpKeys.ts) — never an IP address.
  */
 export interface RateLimiter {
   /** Spends `cost` from the key's budget of `limit` per window, if it can. */
-  take(key: string, cost: number, limit: number, windowMs: number): RateDecision
-  prune(): void
+  take(key: string, cost: number, limit: number, windowMs: number): Promise<RateDecision>
+  prune(): Promise<void>
 }
 
 /** Fixed windows: simple, and a burst at a window edge costs at most twice the limit. */
@@ -19,7 +19,7 @@ export class MemoryRateLimiter implements RateLimiter {
 
   constructor(private readonly clock: Clock) {}
 
-  take(key: string, cost: number, limit: number, windowMs: number): RateDecision {
+  async take(key: string, cost: number, limit: number, windowMs: number): Promise<RateDecision> {
     const now = this.clock()
     let window = this.windows.get(key)
     if (window === undefined || window.endsAtMs <= now) {
@@ -33,7 +33,7 @@ export class MemoryRateLimiter implements RateLimiter {
     return { allowed: true }
   }
 
-  prune(): void {
+  async prune(): Promise<void> {
     const now = this.clock()
     for (const [key, window] of this.windows) if (window.endsAtMs <= now) this.windows.delete(key)
   }

@@ -11,18 +11,19 @@ export interface Session {
 }
 
 /**
- * Device sessions, in memory only (Redis with TTLs in a cluster): a restart
- * ends every session and devices sign a new challenge.
+ * Device sessions, in memory (a restart ends every session and devices sign
+ * a new challenge), or in Redis with TTLs in a cluster (redisSessionStore.ts),
+ * so a client may reconnect to any node.
  */
 export interface SessionStore {
-  open(accountId: string, deviceId: string, ttlMs: number): { token: string; expiresAtMs: number }
-  get(token: string): Session | undefined
-  endDevices(deviceIds: readonly string[]): void
-  prune(): void
+  open(accountId: string, deviceId: string, ttlMs: number): Promise<{ token: string; expiresAtMs: number }>
+  get(token: string): Promise<Session | undefined>
+  endDevices(deviceIds: readonly string[]): Promise<void>
+  prune(): Promise<void>
 }
 
 /** A device rarely needs more than a few live sessions; the oldest go first. */
-const MAX_SESSIONS_PER_DEVICE = 16
+export const MAX_SESSIONS_PER_DEVICE = 16
 
 export class MemorySessionStore implements SessionStore {
   // Keyed by SHA-256 of the token: a memory dump yields no usable token.
@@ -31,7 +32,11 @@ export class MemorySessionStore implements SessionStore {
 
   constructor(private readonly clock: Clock) {}
 
-  open(accountId: string, deviceId: string, ttlMs: number): { token: string; expiresAtMs: number } {
+  async open(
+    accountId: string,
+    deviceId: string,
+    ttlMs: number,
+  ): Promise<{ token: string; expiresAtMs: number }> {
     const token = toBase64Url(randomBytesArray(32))
     const key = keyOf(token)
     const expiresAtMs = this.clock() + ttlMs
@@ -42,20 +47,20 @@ export class MemorySessionStore implements SessionStore {
     return { token, expiresAtMs }
   }
 
-  get(token: string): Session | undefined {
+  async get(token: string): Promise<Session | undefined> {
     const session = this.sessions.get(keyOf(token))
     if (session === undefined || session.expiresAtMs <= this.clock()) return undefined
     return session
   }
 
-  endDevices(deviceIds: readonly string[]): void {
+  async endDevices(deviceIds: readonly string[]): Promise<void> {
     for (const deviceId of deviceIds) {
       for (const key of this.byDevice.get(deviceId) ?? []) this.sessions.delete(key)
       this.byDevice.delete(deviceId)
     }
   }
 
-  prune(): void {
+  async prune(): Promise<void> {
     const now = this.clock()
     for (const [deviceId, keys] of this.byDevice) {
       const live = keys.filter((key) => {
@@ -70,6 +75,7 @@ export class MemorySessionStore implements SessionStore {
   }
 }
 
-function keyOf(token: string): string {
+/** Sessions are keyed by SHA-256 of the token, never the token itself. */
+export function keyOf(token: string): string {
   return createHash("sha256").update(token).digest("base64url")
 }

@@ -39,9 +39,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, handler
       },
       onRequest: async (request) => {
         if (spec.auth === "session") {
-          sessions.set(request, sessionFromHeader(ctx.sessions, request.headers.authorization))
+          sessions.set(request, await sessionFromHeader(ctx.sessions, request.headers.authorization))
         } else {
-          limitAnonymous(ctx, request)
+          await limitAnonymous(ctx, request)
         }
       },
       preValidation: async (request) => {
@@ -62,9 +62,9 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, handler
 }
 
 /** Requests that carry no session are counted per salted, daily-rotated hash of the IP. */
-export function limitAnonymous(ctx: ServerContext, request: FastifyRequest): void {
-  const decision = ctx.rateLimiter.take(
-    `ip:${ctx.ipKeys.keyFor(request.ip)}`,
+export async function limitAnonymous(ctx: ServerContext, request: FastifyRequest): Promise<void> {
+  const decision = await ctx.rateLimiter.take(
+    `ip:${await ctx.ipKeys.keyFor(request.ip)}`,
     1,
     ctx.config.anonymousRequestsPerMinute,
     60_000,

@@ -37,10 +37,10 @@ describe("registration challenges", () => {
     expect(challenges.isValid(challenge.subarray(0, 39))).toBe(false)
   })
 
-  it("can be spent once", () => {
+  it("can be spent once", async () => {
     const { challenges } = setup()
     const challenge = challenges.issue()
-    expect(challenges.spend(challenge)).toBe(true)
-    expect(challenges.spend(challenge)).toBe(false)
+    expect(await challenges.spend(challenge)).toBe(true)
+    expect(await challenges.spend(challenge)).toBe(false)
   })
 })

@@ -39,13 +39,13 @@ export class RegistrationChallenges {
   }
 
   /** Marks a valid challenge spent; false if it was spent already. */
-  spend(challenge: Uint8Array): boolean {
+  spend(challenge: Uint8Array): Promise<boolean> {
     const issuedAt = Number(new DataView(challenge.buffer, challenge.byteOffset, 8).getBigUint64(0))
     return this.spent.addIfAbsent(toBase64Url(challenge), issuedAt + REGISTRATION_CHALLENGE_TTL_MS)
   }
 
-  prune(): void {
-    this.spent.prune()
+  prune(): Promise<void> {
+    return this.spent.prune()
   }
 
   private mac(head: Uint8Array): Uint8Array {

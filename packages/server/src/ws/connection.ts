@@ -101,13 +101,13 @@ export class Connection implements RegisteredConnection {
       case "authenticate":
         return this.authenticate(requestId, body.value.sessionToken)
       case "send": {
-        const unknown = await acceptSend(this.ctx, body.value.deliveries, this.sender())
+        const unknown = await acceptSend(this.ctx, body.value.deliveries, await this.sender())
         this.send(serverFrames.ok(requestId, unknown))
         return
       }
       case "submitCommit": {
         const { groupId, epoch, deliveries } = body.value
-        const unknown = await acceptCommit(this.ctx, groupId, epoch, deliveries, this.sender())
+        const unknown = await acceptCommit(this.ctx, groupId, epoch, deliveries, await this.sender())
         this.send(serverFrames.ok(requestId, unknown))
         return
       }
@@ -127,7 +127,7 @@ export class Connection implements RegisteredConnection {
     if (this.authenticated !== undefined) {
       throw new KithError(ErrorCode.BadRequest, "this connection is already authenticated")
     }
-    const session = this.ctx.sessions.get(token)
+    const session = await this.ctx.sessions.get(token)
     if (session === undefined) throw new KithError(ErrorCode.Unauthenticated, "unknown or expired session")
     const { deviceId, accountId } = session
     // Listen before reading the backlog's end, so no entry falls between the two.
@@ -161,7 +161,7 @@ export class Connection implements RegisteredConnection {
   }
 
   private async ack(requestId: number, seqs: bigint[]): Promise<void> {
-    const auth = this.requireSession()
+    const auth = await this.requireSession()
     const numbers = [...new Set(seqs.filter((s) => s <= BigInt(Number.MAX_SAFE_INTEGER)).map(Number))]
     const deleted = await this.ctx.store.mailboxes.ack(auth.deviceId, numbers)
     this.ctx.metrics.mailboxEntriesDelivered.inc(deleted)
@@ -170,16 +170,16 @@ export class Connection implements RegisteredConnection {
   }
 
   /** The sending account, if this connection's session is still valid; sealed sends need none. */
-  private sender(): Sender | undefined {
+  private async sender(): Promise<Sender | undefined> {
     if (this.authenticated === undefined) return undefined
-    return this.ctx.sessions.get(this.authenticated.token) === undefined
+    return (await this.ctx.sessions.get(this.authenticated.token)) === undefined
       ? undefined
       : { accountId: this.authenticated.accountId }
   }
 
-  private requireSession(): Authenticated {
+  private async requireSession(): Promise<Authenticated> {
     const auth = this.authenticated
-    if (auth === undefined || this.ctx.sessions.get(auth.token) === undefined) {
+    if (auth === undefined || (await this.ctx.sessions.get(auth.token)) === undefined) {
       throw new KithError(ErrorCode.Unauthenticated, "authenticate this connection first")
     }
     return auth

@@ -22,7 +22,7 @@ export function deviceHandlers(ctx: ServerContext): Pick<RouteHandlers, "addDevi
   return {
     addDevice: async ({ body }) => {
       const encoded = bytesField(body.certificate, "certificate")
-      const challenge = takeSessionChallenge(ctx, body.challenge)
+      const challenge = await takeSessionChallenge(ctx, body.challenge)
       const signature = bytesField(body.signature, "signature", 64)
       const { certificate } = verifyDeviceCertificate(encoded)
       const accountId = toBase64Url(certificate.accountId)

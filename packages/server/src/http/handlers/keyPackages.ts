@@ -41,7 +41,7 @@ export function keyPackageHandlers(
 
     claimKeyPackages: async ({ params, body, session }) => {
       const accountId = toBase64Url(bytesField(params.accountId, "accountId", ID_BYTES))
-      const decision = ctx.rateLimiter.take(`claim:${session.accountId}`, 1, CLAIMS_PER_HOUR, 3_600_000)
+      const decision = await ctx.rateLimiter.take(`claim:${session.accountId}`, 1, CLAIMS_PER_HOUR, 3_600_000)
       if (!decision.allowed) {
         throw new KithError(ErrorCode.RateLimited, "too many key package claims", {
           retryAfterMs: decision.retryAfterMs,

@@ -28,17 +28,22 @@ export function provisioningHandlers(
 
   return {
     createProvisioning: async ({ session }) => {
-      const decision = ctx.rateLimiter.take(`provisioning:${session.accountId}`, 1, SLOTS_PER_HOUR, 3_600_000)
+      const decision = await ctx.rateLimiter.take(
+        `provisioning:${session.accountId}`,
+        1,
+        SLOTS_PER_HOUR,
+        3_600_000,
+      )
       if (!decision.allowed) {
         throw new KithError(ErrorCode.RateLimited, "too many device-linking slots", {
           retryAfterMs: decision.retryAfterMs,
         })
       }
-      return { provisioningId: ctx.provisioning.create(session.accountId, PROVISIONING_TTL_MS) }
+      return { provisioningId: await ctx.provisioning.create(session.accountId, PROVISIONING_TTL_MS) }
     },
 
     putProvisioningRequest: async ({ params, body }) => {
-      const result = ctx.provisioning.putRequest(
+      const result = await ctx.provisioning.putRequest(
         slotId(params.provisioningId),
         bytesField(body.ciphertext, "ciphertext"),
       )
@@ -48,13 +53,13 @@ export function provisioningHandlers(
     },
 
     getProvisioningRequest: async ({ params, session }) => {
-      const request = ctx.provisioning.getRequest(slotId(params.provisioningId), session.accountId)
+      const request = await ctx.provisioning.getRequest(slotId(params.provisioningId), session.accountId)
       if (request === undefined) throw notFound()
       return { ciphertext: toBase64Url(request) }
     },
 
     putProvisioningResponse: async ({ params, body, session }) => {
-      const result = ctx.provisioning.putResponse(
+      const result = await ctx.provisioning.putResponse(
         slotId(params.provisioningId),
         session.accountId,
         bytesField(body.ciphertext, "ciphertext"),
@@ -65,7 +70,7 @@ export function provisioningHandlers(
     },
 
     getProvisioningResponse: async ({ params }) => {
-      const response = ctx.provisioning.takeResponse(slotId(params.provisioningId))
+      const response = await ctx.provisioning.takeResponse(slotId(params.provisioningId))
       if (response === undefined) throw notFound()
       return { ciphertext: toBase64Url(response) }
     },

@@ -35,7 +35,7 @@ export function registrationHandlers(
       if (!verifyChallenge(SignatureContext.register, challenge, signature, publicKey)) {
         throw new KithError(ErrorCode.BadSignature, "signature does not verify with the account key")
       }
-      if (!ctx.registrationChallenges.spend(challenge)) {
+      if (!(await ctx.registrationChallenges.spend(challenge))) {
         throw new KithError(ErrorCode.ProofOfWork, "challenge already used; ask for a new one")
       }
       const accountId = newId()

@@ -20,20 +20,20 @@ export function sessionHandlers(ctx: ServerContext): Pick<RouteHandlers, "sessio
   return {
     sessionChallenge: async () => {
       const challenge = toBase64Url(randomBytesArray(32))
-      ctx.sessionChallenges.addIfAbsent(challenge, ctx.clock() + SESSION_CHALLENGE_TTL_MS)
+      await ctx.sessionChallenges.addIfAbsent(challenge, ctx.clock() + SESSION_CHALLENGE_TTL_MS)
       return { challenge }
     },
 
     openSession: async ({ body }) => {
       const deviceId = toBase64Url(bytesField(body.deviceId, "deviceId", ID_BYTES))
-      const challenge = takeSessionChallenge(ctx, body.challenge)
+      const challenge = await takeSessionChallenge(ctx, body.challenge)
       const signature = bytesField(body.signature, "signature", 64)
       const device = await ctx.store.devices.get(deviceId)
       if (device === undefined) throw new KithError(ErrorCode.NotFound, "no such device")
       if (!verifyChallenge(SignatureContext.session, challenge, signature, device.publicKey)) {
         throw new KithError(ErrorCode.BadSignature, "signature does not verify with the device key")
       }
-      const { token, expiresAtMs } = ctx.sessions.open(device.accountId, device.id, SESSION_TTL_MS)
+      const { token, expiresAtMs } = await ctx.sessions.open(device.accountId, device.id, SESSION_TTL_MS)
       await ctx.store.devices.touchLastSeenDay(device.id, dayOf(ctx.clock()))
       return { token, accountId: device.accountId, expiresAtMs }
     },
@@ -41,9 +41,9 @@ export function sessionHandlers(ctx: ServerContext): Pick<RouteHandlers, "sessio
 }
 
 /** Spends a session challenge (also used by addDevice); single-use, 60 seconds. */
-export function takeSessionChallenge(ctx: ServerContext, text: string): Uint8Array {
+export async function takeSessionChallenge(ctx: ServerContext, text: string): Promise<Uint8Array> {
   const challenge = bytesField(text, "challenge")
-  if (!ctx.sessionChallenges.take(toBase64Url(challenge))) {
+  if (!(await ctx.sessionChallenges.take(toBase64Url(challenge)))) {
     throw new KithError(ErrorCode.Unauthenticated, "challenge is unknown, expired or already used")
   }
   return challenge

@@ -31,7 +31,12 @@ export function usernameHandlers(
     },
 
     lookupUsername: async ({ params, session }) => {
-      const decision = ctx.rateLimiter.take(`lookup:${session.accountId}`, 1, LOOKUPS_PER_HOUR, 3_600_000)
+      const decision = await ctx.rateLimiter.take(
+        `lookup:${session.accountId}`,
+        1,
+        LOOKUPS_PER_HOUR,
+        3_600_000,
+      )
       if (!decision.allowed) {
         throw new KithError(ErrorCode.RateLimited, "too many username lookups", {
           retryAfterMs: decision.retryAfterMs,
