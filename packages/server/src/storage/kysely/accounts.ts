@@ -3,9 +3,13 @@ import type { Database } from "../schema"
 import type { AccountRecord, AccountStore } from "../store"
 import { toBytes } from "../columnTypes"
 import { deleteDeviceRows } from "./deviceRows"
+import type { EngineTraits } from "./engineTraits"
 
 export class KyselyAccountStore implements AccountStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: EngineTraits,
+  ) {}
 
   async create(id: string, publicKey: Uint8Array): Promise<"created" | "duplicateKey"> {
     const result = await this.db
@@ -43,7 +47,7 @@ export class KyselyAccountStore implements AccountStore {
     return this.db.transaction().execute(async (trx) => {
       const devices = await trx.selectFrom("devices").select("id").where("account_id", "=", id).execute()
       const deviceIds = devices.map((d) => d.id)
-      await deleteDeviceRows(trx, deviceIds)
+      await deleteDeviceRows(trx, deviceIds, this.traits)
       await trx.deleteFrom("accounts").where("id", "=", id).execute()
       return deviceIds
     })

@@ -4,17 +4,26 @@ import type { DeliveryResult, StoredDelivery } from "../store"
 import { toNumber } from "../columnTypes"
 import { chunks } from "../chunks"
 import { newId } from "../../ids"
+import type { EngineTraits } from "./engineTraits"
 
 /**
  * Stores each payload once and gives every recipient device the next sequence
  * number of its mailbox. Run inside a transaction. The rows name no sender:
- * there is no column that could hold one.
+ * there is no column that could hold one. Every recipient's counter row is
+ * locked first, all at once and in id order, so concurrent writers queue
+ * instead of deadlocking.
  */
 export async function insertDeliveries(
   db: Kysely<Database>,
   deliveries: StoredDelivery[],
   expiresAtMs: number,
+  traits: Pick<EngineTraits, "lockRows">,
 ): Promise<DeliveryResult> {
+  await traits.lockRows(
+    db,
+    "devices",
+    deliveries.flatMap((d) => d.deviceIds),
+  )
   const delivered = new Set<string>()
   const unknown = new Set<string>()
   let entries = 0

@@ -3,12 +3,20 @@ import type { Database } from "../schema"
 import type { DeviceRecord, DeviceStore, NewDevice } from "../store"
 import { toBytes } from "../columnTypes"
 import { deleteDeviceRows } from "./deviceRows"
+import type { EngineTraits } from "./engineTraits"
 
 export class KyselyDeviceStore implements DeviceStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: EngineTraits,
+  ) {}
 
   async add(device: NewDevice, maxPerAccount: number): Promise<"created" | "duplicateId" | "tooMany"> {
     return this.db.transaction().execute(async (trx) => {
+      // Two nodes adding devices to one account at once must not both pass the count.
+      if (this.traits.skipLocked) {
+        await trx.selectFrom("accounts").select("id").where("id", "=", device.accountId).forUpdate().execute()
+      }
       const existing = await trx
         .selectFrom("devices")
         .select((eb) => eb.fn.countAll<number | string>().as("n"))
@@ -60,7 +68,9 @@ export class KyselyDeviceStore implements DeviceStore {
   }
 
   async remove(id: string): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => (await deleteDeviceRows(trx, [id])) === 1)
+    return this.db
+      .transaction()
+      .execute(async (trx) => (await deleteDeviceRows(trx, [id], this.traits)) === 1)
   }
 }
 

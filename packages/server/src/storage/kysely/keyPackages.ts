@@ -4,9 +4,13 @@ import type { KeyPackageStore } from "../store"
 import { toBytes } from "../columnTypes"
 import { chunks } from "../chunks"
 import { newId } from "../../ids"
+import type { EngineTraits } from "./engineTraits"
 
 export class KyselyKeyPackageStore implements KeyPackageStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: EngineTraits,
+  ) {}
 
   async upload(
     deviceId: string,
@@ -53,18 +57,17 @@ export class KyselyKeyPackageStore implements KeyPackageStore {
     return this.db.transaction().execute(async (trx) => {
       const claimed: { deviceId: string; keyPackage: Uint8Array }[] = []
       for (const deviceId of deviceIds) {
+        const pick = trx
+          .selectFrom("key_packages")
+          .select("id")
+          .where("device_id", "=", deviceId)
+          .where("last_resort", "=", 0)
+          .limit(1)
+        // Two claims racing on other nodes each take a different package instead of
+        // the loser finding its pick gone and falling back to the last-resort one.
         const oneTime = await trx
           .deleteFrom("key_packages")
-          .where(
-            "id",
-            "=",
-            trx
-              .selectFrom("key_packages")
-              .select("id")
-              .where("device_id", "=", deviceId)
-              .where("last_resort", "=", 0)
-              .limit(1),
-          )
+          .where("id", "=", this.traits.skipLocked ? pick.forUpdate().skipLocked() : pick)
           .returning("data")
           .executeTakeFirst()
         if (oneTime !== undefined) {

@@ -7,14 +7,15 @@ import { KyselyKeyPackageStore } from "./keyPackages"
 import { KyselyMailboxStore } from "./mailboxes"
 import { KyselySecretStore } from "./secrets"
 import { sweepExpired } from "./expiry"
+import { sqliteTraits, type EngineTraits } from "./engineTraits"
 
-/** The Store over any Kysely database that has run the migrations (SQLite today, PostgreSQL later). */
-export function createKyselyStore(db: Kysely<Database>): Store {
+/** The Store over any Kysely database that has run the migrations: SQLite, or PostgreSQL with its traits. */
+export function createKyselyStore(db: Kysely<Database>, traits: EngineTraits = sqliteTraits): Store {
   return {
-    accounts: new KyselyAccountStore(db),
-    devices: new KyselyDeviceStore(db),
-    keyPackages: new KyselyKeyPackageStore(db),
-    mailboxes: new KyselyMailboxStore(db),
+    accounts: new KyselyAccountStore(db, traits),
+    devices: new KyselyDeviceStore(db, traits),
+    keyPackages: new KyselyKeyPackageStore(db, traits),
+    mailboxes: new KyselyMailboxStore(db, traits),
     secrets: new KyselySecretStore(db),
     sweepExpired: (nowMs) => sweepExpired(db, nowMs),
     ping: async () => {

@@ -12,13 +12,16 @@ import { toBytes, toNumber } from "../columnTypes"
 import { chunks } from "../chunks"
 import { insertDeliveries } from "./deliveryRows"
 import { releaseCiphertexts } from "./ciphertextRefs"
-import { GroupCommit } from "./groupCommit"
+import type { EngineTraits, Writes } from "./engineTraits"
 
 export class KyselyMailboxStore implements MailboxStore {
-  private readonly writes: GroupCommit
+  private readonly writes: Writes
 
-  constructor(private readonly db: Kysely<Database>) {
-    this.writes = new GroupCommit(db)
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly traits: EngineTraits,
+  ) {
+    this.writes = traits.writes(db)
   }
 
   async lookupRecipients(deviceIds: string[]): Promise<Map<string, RecipientInfo>> {
@@ -41,7 +44,7 @@ export class KyselyMailboxStore implements MailboxStore {
   }
 
   async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
-    return this.writes.run((trx) => insertDeliveries(trx, deliveries, expiresAtMs))
+    return this.writes((trx) => insertDeliveries(trx, deliveries, expiresAtMs, this.traits))
   }
 
   async submitCommit(
@@ -51,7 +54,7 @@ export class KyselyMailboxStore implements MailboxStore {
     expiresAtMs: number,
     today: number,
   ): Promise<CommitResult> {
-    return this.writes.run(async (trx): Promise<CommitResult> => {
+    return this.writes(async (trx): Promise<CommitResult> => {
       // Compare-and-set: only a row still at `epoch` moves on, so of two racing commits one wins.
       const advanced = await trx
         .updateTable("groups")
@@ -74,7 +77,7 @@ export class KyselyMailboxStore implements MailboxStore {
           return { kind: "conflict", currentEpoch: toNumber(row.epoch) }
         }
       }
-      return { kind: "accepted", ...(await insertDeliveries(trx, deliveries, expiresAtMs)) }
+      return { kind: "accepted", ...(await insertDeliveries(trx, deliveries, expiresAtMs, this.traits)) }
     })
   }
 
@@ -103,7 +106,7 @@ export class KyselyMailboxStore implements MailboxStore {
 
   async ack(deviceId: string, seqs: number[]): Promise<number> {
     if (seqs.length === 0) return 0
-    return this.writes.run(async (trx) => {
+    return this.writes(async (trx) => {
       let deleted = 0
       for (const chunk of chunks(seqs)) {
         const rows = await trx
@@ -116,6 +119,7 @@ export class KyselyMailboxStore implements MailboxStore {
         await releaseCiphertexts(
           trx,
           rows.map((r) => r.ciphertext_id),
+          this.traits,
         )
       }
       return deleted
