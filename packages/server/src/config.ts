@@ -27,12 +27,32 @@ export interface ServerConfig {
   sweepIntervalMs?: number
   /** The built web app to serve at `/` (none when absent: an API-only server). */
   webDir?: string
+  /**
+   * PostgreSQL instead of the embedded SQLite (postgres://user:password@host:port/db):
+   * what several nodes share. `dataDir` is then unused.
+   */
+  databaseUrl?: string
+  /** Connections to PostgreSQL per node (default 10). */
+  databasePoolSize?: number
+  /**
+   * Redis for the bus and ephemeral state (sessions, challenges, rate limits,
+   * linking slots), so nodes share them: cluster mode. Needs `databaseUrl`.
+   */
+  redisUrl?: string
+  /** Prefix of every Redis key and channel this deployment uses (default "kith:"). */
+  redisPrefix?: string
 }
 
-export type ResolvedConfig = Required<Omit<ServerConfig, "logStream" | "webDir">> &
-  Pick<ServerConfig, "logStream" | "webDir">
+type OptionalSettings = "logStream" | "webDir" | "databaseUrl" | "redisUrl"
+
+export type ResolvedConfig = Required<Omit<ServerConfig, OptionalSettings>> &
+  Pick<ServerConfig, OptionalSettings>
 
 export function resolveConfig(config: ServerConfig): ResolvedConfig {
+  if (config.redisUrl !== undefined && config.databaseUrl === undefined) {
+    // Nodes sharing sessions but each with its own SQLite file would disagree about every mailbox.
+    throw new Error("a Redis URL needs a PostgreSQL URL too: cluster nodes share both")
+  }
   return {
     port: config.port,
     host: config.host ?? "127.0.0.1",
@@ -45,5 +65,9 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     trustProxy: config.trustProxy ?? false,
     sweepIntervalMs: config.sweepIntervalMs ?? 60_000,
     webDir: config.webDir,
+    databaseUrl: config.databaseUrl,
+    databasePoolSize: config.databasePoolSize ?? 10,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix ?? "kith:",
   }
 }

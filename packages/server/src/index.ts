@@ -2,16 +2,10 @@ import type { AddressInfo } from "node:net"
 import { resolveConfig, type ServerConfig } from "./config"
 import type { ServerContext } from "./context"
 import type { SweepResult } from "./storage/store"
-import { openSqliteStore } from "./storage/sqlite"
 import { loadServerSecrets } from "./serverSecrets"
 import { createLogger } from "./observability/logger"
 import { createMetrics } from "./observability/metrics"
-import { InProcessBus } from "./bus/inProcessBus"
-import { MemorySessionStore } from "./ephemeral/sessionStore"
-import { MemoryExpiringSet } from "./ephemeral/expiringSet"
-import { MemoryRateLimiter } from "./ephemeral/rateLimiter"
-import { MemoryProvisioningSlots } from "./ephemeral/provisioningSlots"
-import { DailyIpKeys } from "./ephemeral/dailyIpKeys"
+import { openNodeServices } from "./cluster/nodeServices"
 import { RegistrationChallenges } from "./registration/registrationChallenges"
 import { ConnectionRegistry } from "./ws/connectionRegistry"
 import { buildApp } from "./http/app"
@@ -29,31 +23,38 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Starts a Kith delivery server: SQLite in `dataDir`, in-process bus, memory for everything ephemeral. */
+/**
+ * Starts a Kith delivery server: by default SQLite in `dataDir`, an
+ * in-process bus and memory for everything ephemeral; with `databaseUrl`
+ * PostgreSQL, and with `redisUrl` too a cluster node sharing the bus and
+ * ephemeral state through Redis.
+ */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const resolved = resolveConfig(config)
   const clock = resolved.now
   const logger = createLogger(resolved.logLevel, resolved.logStream)
-  const store = await openSqliteStore(resolved.dataDir)
+  const metrics = createMetrics()
+  const services = await openNodeServices(resolved, clock, logger, metrics)
+  const { store } = services
   try {
     const secrets = await loadServerSecrets(store.secrets)
     const ctx: ServerContext = {
       config: resolved,
       clock,
       store,
-      bus: new InProcessBus(),
-      sessions: new MemorySessionStore(clock),
-      sessionChallenges: new MemoryExpiringSet(clock),
+      bus: services.bus,
+      sessions: services.sessions,
+      sessionChallenges: services.sessionChallenges,
       registrationChallenges: new RegistrationChallenges(
         secrets.registrationChallengeKey,
         clock,
-        new MemoryExpiringSet(clock),
+        services.spentRegistrationChallenges,
       ),
-      rateLimiter: new MemoryRateLimiter(clock),
-      provisioning: new MemoryProvisioningSlots(clock),
-      ipKeys: new DailyIpKeys(clock),
+      rateLimiter: services.rateLimiter,
+      provisioning: services.provisioning,
+      ipKeys: services.ipKeys,
       secrets,
-      metrics: createMetrics(),
+      metrics,
       logger,
       connections: new ConnectionRegistry(),
     }
@@ -76,14 +77,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         closing ??= (async () => {
           stopSweeper()
           await app.close()
-          await ctx.bus.close()
-          await store.close()
+          await services.close()
         })()
         return closing
       },
     }
   } catch (error) {
-    await store.close()
+    await services.close()
     throw error
   }
 }

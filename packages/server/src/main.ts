@@ -11,12 +11,18 @@ import { webDistDir } from "@kith/web/serve"
  *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
  *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
  *   KITH_WEB_DIR: the built web app to serve at / (default: packages/web/dist; `npm start` builds it)
+ * Cluster mode (docs/deploy.md): every node gets the same two URLs.
+ *   --database-url / KITH_DATABASE_URL   PostgreSQL instead of SQLite (postgres://user:pass@host:5432/kith)
+ *   --redis-url / KITH_REDIS_URL         Redis for the bus, sessions and rate limits (needs the database URL)
+ *   KITH_DATABASE_POOL_SIZE (10)         KITH_REDIS_PREFIX (kith:) to share one Redis between deployments
  */
 const { values } = parseArgs({
   options: {
     port: { type: "string" },
     host: { type: "string" },
     "data-dir": { type: "string" },
+    "database-url": { type: "string" },
+    "redis-url": { type: "string" },
   },
 })
 const env = process.env
@@ -33,6 +39,12 @@ function integer(text: string | undefined, fallback: number, name: string): numb
   return n
 }
 
+const databaseUrl = values["database-url"] ?? env.KITH_DATABASE_URL
+const redisUrl = values["redis-url"] ?? env.KITH_REDIS_URL
+if (redisUrl && !databaseUrl) {
+  log.fatal("--redis-url / KITH_REDIS_URL needs --database-url / KITH_DATABASE_URL: cluster nodes share both")
+  process.exit(2)
+}
 const server = await startServer({
   port: integer(values.port ?? env.KITH_PORT, 8080, "port"),
   host: values.host ?? env.KITH_HOST ?? "0.0.0.0",
@@ -46,6 +58,17 @@ const server = await startServer({
     "KITH_ANONYMOUS_REQUESTS_PER_MINUTE",
   ),
   webDir: env.KITH_WEB_DIR ?? webDistDir,
+  databaseUrl: databaseUrl === "" ? undefined : databaseUrl,
+  databasePoolSize: integer(env.KITH_DATABASE_POOL_SIZE, 10, "KITH_DATABASE_POOL_SIZE"),
+  redisUrl: redisUrl === "" ? undefined : redisUrl,
+  redisPrefix: env.KITH_REDIS_PREFIX || undefined,
+}).catch((error: unknown) => {
+  // The URLs may hold a password: log the error's type and code, not its message.
+  log.fatal(
+    { err: error },
+    "could not start (is the database or Redis reachable, and the configuration right?)",
+  )
+  process.exit(1)
 })
 // Whatever the log level, one line says where the server listens (scripts and benchmarks read it).
 createLogger("info").info({ port: server.port }, "kith server started")

@@ -16,6 +16,8 @@ export interface Metrics {
   commitsConflicted: Counter
   framesRejected: Counter<"code">
   expiredRows: Counter<"table">
+  sharedStateUnavailable: Counter<"service">
+  busResyncs: Counter
 }
 
 export function createMetrics(): Metrics {
@@ -76,6 +78,17 @@ export function createMetrics(): Metrics {
       name: "kith_expired_rows_total",
       help: "Rows removed by the expiry sweep, by table",
       labelNames: ["table"] as const,
+      registers,
+    }),
+    sharedStateUnavailable: new Counter({
+      name: "kith_shared_state_unavailable_total",
+      help: "Requests and bus messages that failed because PostgreSQL or Redis was away, by service",
+      labelNames: ["service"] as const,
+      registers,
+    }),
+    busResyncs: new Counter({
+      name: "kith_bus_resyncs_total",
+      help: "Times the Redis bus reconnected and told every local mailbox to look for news",
       registers,
     }),
   }
