@@ -1,24 +1,35 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startChildServer, type ChildServer } from "../testing/childServer"
+import { createTestDatabase, type TestDatabase } from "../testing/postgresDatabase"
+import { storageEngines } from "../testing/testServer"
 import { newUser, openSession, setDeliveryToken } from "../testing/identities"
 import { bodyOf, TestSocket } from "../testing/wsClient"
 import { delivery, payload, to } from "../testing/deliveries"
 
-const dataDir = mkdtempSync(join(tmpdir(), "kith-durability-"))
-let server: ChildServer | undefined
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dataDir, { recursive: true, force: true })
-})
-
 const decoder = new TextDecoder()
 
-describe("[D2] durability across a crash", () => {
+describe.each(storageEngines)("[D2] durability across a crash on %s", (storage) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "kith-durability-"))
+  let database: TestDatabase | undefined
+  let env: Record<string, string> = {}
+  let server: ChildServer | undefined
+  beforeAll(async () => {
+    if (storage === "postgres") {
+      database = await createTestDatabase()
+      env = { KITH_DATABASE_URL: database.url }
+    }
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await database?.drop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
   it("delivers every message it said Ok to exactly once after kill -9 and a restart", async () => {
-    server = await startChildServer(dataDir)
+    server = await startChildServer(dataDir, env)
     const bob = await newUser(server.url)
     const token = await setDeliveryToken(server.url, bob)
 
@@ -55,7 +66,7 @@ describe("[D2] durability across a crash", () => {
     await server.crash()
     expect(accepted.length).toBeGreaterThanOrEqual(total / 2)
 
-    server = await startChildServer(dataDir)
+    server = await startChildServer(dataDir, env)
     const again = await TestSocket.connect(server.url)
     expect(bodyOf(await again.authenticate(await openSession(server.url, bob.device)), "ok")).toBeDefined()
     await again.waitFor(() => again.caughtUp(), "CaughtUp")

@@ -3,8 +3,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import BetterSqlite3 from "better-sqlite3"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { openSqliteDatabase, DATABASE_FILE } from "./sqlite"
+import { openPostgresDatabase } from "./postgres"
+import { createTestDatabase } from "../testing/postgresDatabase"
+import { storageEngines, type StorageEngine } from "../testing/testServer"
 
 const inventoryPath = fileURLToPath(new URL("../../../../docs/data-inventory.md", import.meta.url))
 
@@ -17,28 +20,49 @@ function documentedColumns(): Set<string> {
   return new Set(rows.map((m) => `${m[1]}.${m[2]}`))
 }
 
-let dataDir: string
-let actual: Set<string>
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "kith-inventory-"))
-  const db = await openSqliteDatabase(dataDir)
-  await db.destroy()
-  const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE), { readonly: true })
-  const tables = sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
-    .all() as { name: string }[]
-  actual = new Set(
-    tables.flatMap(({ name }) =>
-      (sqlite.prepare("select name from pragma_table_info(?)").all(name) as { name: string }[]).map(
-        (column) => `${name}.${column.name}`,
+/** `table.column` of every table in a freshly migrated database of the engine. */
+async function migratedColumns(engine: StorageEngine): Promise<Set<string>> {
+  if (engine === "postgres") {
+    const database = await createTestDatabase()
+    try {
+      const db = await openPostgresDatabase({ url: database.url })
+      await db.destroy()
+      const rows = await database.query<{ table_name: string; column_name: string }>(
+        "select table_name, column_name from information_schema.columns where table_schema = 'public'",
+      )
+      return new Set(rows.map((r) => `${r.table_name}.${r.column_name}`))
+    } finally {
+      await database.drop()
+    }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "kith-inventory-"))
+  try {
+    const db = await openSqliteDatabase(dataDir)
+    await db.destroy()
+    const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE), { readonly: true })
+    const tables = sqlite
+      .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+      .all() as { name: string }[]
+    const columns = new Set(
+      tables.flatMap(({ name }) =>
+        (sqlite.prepare("select name from pragma_table_info(?)").all(name) as { name: string }[]).map(
+          (column) => `${name}.${column.name}`,
+        ),
       ),
-    ),
-  )
-  sqlite.close()
-})
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
+    )
+    sqlite.close()
+    return columns
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
 
-describe("docs/data-inventory.md matches the database", () => {
+describe.each(storageEngines)("docs/data-inventory.md matches the %s database", (engine) => {
+  let actual: Set<string>
+  beforeAll(async () => {
+    actual = await migratedColumns(engine)
+  })
+
   it("lists every table and column the migrations create", () => {
     const documented = documentedColumns()
     const missing = [...actual].filter((c) => !documented.has(c))

@@ -13,8 +13,14 @@ export interface ChildServer {
   stop(): Promise<void>
 }
 
-/** Runs `src/main.ts` (what `npm start` runs) in its own process, configured by environment variables. */
-export async function startChildServer(dataDir: string): Promise<ChildServer> {
+/**
+ * Runs `src/main.ts` (what `npm start` runs) in its own process, configured by
+ * environment variables (`env` adds or overrides some, e.g. KITH_DATABASE_URL).
+ */
+export async function startChildServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ChildServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: packageDir,
     env: {
@@ -25,6 +31,7 @@ export async function startChildServer(dataDir: string): Promise<ChildServer> {
       KITH_POW_DIFFICULTY: "4",
       KITH_LOG_LEVEL: "info",
       KITH_ANONYMOUS_REQUESTS_PER_MINUTE: "1000000",
+      ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
   })
