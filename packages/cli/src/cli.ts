@@ -24,8 +24,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (e) {
     if (e instanceof CommanderError && successfulExits.has(e.code)) return ExitCode.ok
     const failure = describeFailure(e)
-    failure.message = unshield(failure.message)
-    output.error(failure.code, failure.message)
+    output.error(failure.code, unshield(failure.message))
     return failure.exitCode
   }
 }
