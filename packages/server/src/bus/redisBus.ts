@@ -52,7 +52,8 @@ export class RedisBus implements MailboxBus {
     try {
       const pipeline = this.publisher.pipeline()
       for (const deviceId of deviceIds) pipeline.publish(this.prefix + deviceId, message)
-      await pipeline.exec()
+      const failed = (await pipeline.exec())?.find(([error]) => error !== null)
+      if (failed !== undefined) throw failed[0]
     } catch (error) {
       this.events.publishFailed(error)
     }
