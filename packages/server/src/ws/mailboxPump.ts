@@ -1,5 +1,9 @@
 import type { MailboxEntry, MailboxStore } from "../storage/store"
 import type { Clock } from "../clock"
+import { KithError } from "@kith/protocol"
+
+/** When the store is away for a moment, how soon a pump tries again (unless the error says). */
+const RETRY_AFTER_MS = 1000
 
 /** At most this many pushed-but-unacknowledged entries per connection… */
 export const MAX_IN_FLIGHT_ENTRIES = 256
@@ -17,7 +21,9 @@ export interface PumpOutput {
  * backlog that existed when it authenticated (then CaughtUp, once), then live
  * entries as the bus announces them. Acknowledgements make room: a slow
  * reader is sent no more than it has room for, and whatever was pushed but
- * not acknowledged stays in the store for the next connection.
+ * not acknowledged stays in the store for the next connection. If the store
+ * is away for a moment (a retryable error: a database restart, a cut
+ * connection), the pump tries again by itself instead of giving up.
  */
 export class MailboxPump {
   private lastPushedSeq = 0
@@ -27,6 +33,7 @@ export class MailboxPump {
   private running = false
   private again = false
   private stopped = false
+  private retry: NodeJS.Timeout | undefined
 
   constructor(
     private readonly deviceId: string,
@@ -60,6 +67,7 @@ export class MailboxPump {
 
   stop(): void {
     this.stopped = true
+    clearTimeout(this.retry)
   }
 
   private async run(): Promise<void> {
@@ -69,8 +77,12 @@ export class MailboxPump {
         await this.pushWhatFits()
       } while (this.again && !this.stopped)
     } catch (error) {
-      this.stopped = true
-      this.output.failed(error)
+      if (error instanceof KithError && error.retryable) {
+        this.retryLater(error.details.retryAfterMs ?? RETRY_AFTER_MS)
+      } else {
+        this.stopped = true
+        this.output.failed(error)
+      }
     } finally {
       this.running = false
     }
@@ -99,6 +111,15 @@ export class MailboxPump {
         return
       }
     }
+  }
+
+  private retryLater(ms: number): void {
+    if (this.retry !== undefined || this.stopped) return
+    this.retry = setTimeout(() => {
+      this.retry = undefined
+      this.kick()
+    }, ms)
+    this.retry.unref()
   }
 
   private sendCaughtUp(): void {
