@@ -76,7 +76,8 @@ test.describe.serial("two people chatting", () => {
     await openChat(bob, "Alice")
     await send(alice, "Oops, wrong chat")
     await expect(messages(bob, "Oops, wrong chat")).toHaveCount(1)
-    await messages(alice, "Oops, wrong chat").locator(".bubble").click()
+    // The actions open from the bubble's own button too (keyboard and screen readers).
+    await messages(alice, "Oops, wrong chat").getByRole("button", { name: "Message actions" }).click()
     await alice.page.getByRole("button", { name: "Recall" }).click()
     await expect(alice.page.getByTestId("recalled").last()).toHaveText("You recalled a message")
     await expect(messages(bob, "Oops, wrong chat")).toHaveCount(0)

@@ -67,6 +67,21 @@ export const MessageBubble = memo(function MessageBubble({
         <span className="meta">
           <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at, i18n.language)}</time>
           {message.mine && message.state && <StateMark state={message.state} />}
+          {body.kind === "text" && message.state !== "failed" && (
+            // Keyboard and screen-reader way to the actions a tap on the bubble opens.
+            <button
+              type="button"
+              className="more"
+              aria-label={t("chat.actions")}
+              aria-expanded={selected}
+              onClick={(e) => {
+                e.stopPropagation()
+                actions.onSelect(selected ? undefined : message.id)
+              }}
+            >
+              ⋯
+            </button>
+          )}
         </span>
         {message.state === "failed" && (
           <button type="button" className="button small secondary" onClick={() => actions.onRetry(message)}>
