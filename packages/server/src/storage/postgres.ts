@@ -5,7 +5,8 @@ import type { Store } from "./store"
 import { migrateToLatest } from "./migrations"
 import { createKyselyStore } from "./kysely/kyselyStore"
 import { lockRowsInOrder, type EngineTraits } from "./kysely/engineTraits"
-import { isDatabaseAway, isLostRace } from "./postgresErrors"
+import { isDatabaseAway, isLostRace, retryLostRaces } from "./postgresErrors"
+import { postgresMailboxWrites } from "./postgresMailboxWrites"
 import { withUnavailableErrors } from "./unavailableStore"
 
 export interface PostgresOptions {
@@ -19,29 +20,18 @@ export interface PostgresOptions {
   onAway?: (error: unknown) => void
 }
 
-/** A lost race (deadlock, serialization failure) is run again this many times before giving up. */
-const MAX_ATTEMPTS = 5
-
 /**
  * PostgreSQL's behaviour for the shared store: every write is its own
  * transaction (PostgreSQL already shares WAL flushes between concurrent
  * commits), run again if it lost a race; rows updated in place are locked in
- * id order; key-package claims skip rows another node is taking.
+ * id order; key-package claims skip rows another node is taking; a delivery
+ * and an acknowledgement are one statement each.
  */
 export const postgresTraits: EngineTraits = {
-  writes(db) {
-    return async (work) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute(work)
-        } catch (error) {
-          if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error
-        }
-      }
-    }
-  },
+  writes: (db) => (work) => retryLostRaces(() => db.transaction().execute(work)),
   lockRows: lockRowsInOrder,
   skipLocked: true,
+  mailboxWrites: postgresMailboxWrites,
 }
 
 /** A pooled Kysely over PostgreSQL, brought to the latest schema (the same migrations as SQLite). */

@@ -40,6 +40,20 @@ export function isLostRace(error: unknown): boolean {
   return code !== undefined && RACE_LOST.has(code)
 }
 
+/** A lost race is run again this many times before giving up. */
+const MAX_ATTEMPTS = 5
+
+/** Runs a transaction or statement again if PostgreSQL chose it as the loser of a deadlock or serialization race. */
+export async function retryLostRaces<T>(operation: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation()
+    } catch (error) {
+      if (!isLostRace(error) || attempt >= MAX_ATTEMPTS) throw error
+    }
+  }
+}
+
 export function isDatabaseAway(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = codeOf(error)

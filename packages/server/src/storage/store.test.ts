@@ -87,10 +87,13 @@ describe.each(storageEngines)("the store on %s", (engine) => {
     await Promise.all(
       Array.from({ length: rounds }, (_, i) =>
         store.mailboxes.deliver(
-          [
-            { payload: bytes(i, 0), deviceIds: shuffled(deviceIds).slice(0, 3) },
-            { payload: bytes(i, 1), deviceIds: shuffled(deviceIds) },
-          ],
+          // Frames of one payload and of several: engines may store them differently.
+          i % 2 === 0
+            ? [{ payload: bytes(i, 0), deviceIds: shuffled(deviceIds) }]
+            : [
+                { payload: bytes(i, 0), deviceIds: shuffled(deviceIds).slice(0, 3) },
+                { payload: bytes(i, 1), deviceIds: shuffled(deviceIds) },
+              ],
           later(),
         ),
       ),
@@ -118,6 +121,24 @@ describe.each(storageEngines)("the store on %s", (engine) => {
     expect(await store.mailboxes.ack(first, [entry!.seq])).toBe(0)
     expect((await store.mailboxes.fetch(second, 0, 10, Date.now()))[0]?.payload).toEqual(bytes(7, 7))
     await store.mailboxes.ack(second, [1])
+    expect(await store.sweepExpired(Date.now())).toMatchObject({ ciphertexts: 0 })
+  })
+
+  it("deletes a ciphertext exactly when the last of its recipients acknowledges, however the acks race", async () => {
+    const { deviceIds } = await account(6)
+    for (let i = 0; i < 10; i++)
+      await store.mailboxes.deliver([{ payload: bytes(50, i), deviceIds }], later())
+    const seqs = await Promise.all(
+      deviceIds.map(async (id) => (await store.mailboxes.fetch(id, 0, 100, Date.now())).map((e) => e.seq)),
+    )
+    // Every device acknowledges its entries one by one, all devices at once.
+    await Promise.all(
+      deviceIds.map(async (id, d) => {
+        for (const seq of seqs[d]!) await store.mailboxes.ack(id, [seq])
+      }),
+    )
+    for (const id of deviceIds) expect(await store.mailboxes.fetch(id, 0, 100, Date.now())).toEqual([])
+    // Nothing was left for the sweep: each ciphertext went with its last entry.
     expect(await store.sweepExpired(Date.now())).toMatchObject({ ciphertexts: 0 })
   })
 

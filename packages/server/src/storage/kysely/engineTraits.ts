@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely"
 import type { Database } from "../schema"
+import type { DeliveryResult, StoredDelivery } from "../store"
 import { chunks } from "../chunks"
 import { GroupCommit } from "./groupCommit"
 
@@ -23,6 +24,19 @@ export interface EngineTraits {
   lockRows(trx: Kysely<Database>, table: LockedTable, ids: readonly string[]): Promise<void>
   /** Whether `SELECT … FOR UPDATE SKIP LOCKED` exists. */
   skipLocked: boolean
+  /** Statements tuned for the engine for the two writes every message makes (else the portable ones). */
+  mailboxWrites?: MailboxWrites
+}
+
+/** A delivery and an acknowledgement, each as few round trips as the engine allows. */
+export interface MailboxWrites {
+  deliver(
+    db: Kysely<Database>,
+    writes: Writes,
+    deliveries: StoredDelivery[],
+    expiresAtMs: number,
+  ): Promise<DeliveryResult>
+  ack(db: Kysely<Database>, deviceId: string, seqs: number[]): Promise<number>
 }
 
 export const sqliteTraits: EngineTraits = {

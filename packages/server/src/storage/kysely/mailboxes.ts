@@ -44,6 +44,8 @@ export class KyselyMailboxStore implements MailboxStore {
   }
 
   async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
+    const tuned = this.traits.mailboxWrites
+    if (tuned !== undefined) return tuned.deliver(this.db, this.writes, deliveries, expiresAtMs)
     return this.writes((trx) => insertDeliveries(trx, deliveries, expiresAtMs, this.traits))
   }
 
@@ -106,6 +108,8 @@ export class KyselyMailboxStore implements MailboxStore {
 
   async ack(deviceId: string, seqs: number[]): Promise<number> {
     if (seqs.length === 0) return 0
+    const tuned = this.traits.mailboxWrites
+    if (tuned !== undefined && seqs.length <= 1000) return tuned.ack(this.db, deviceId, seqs)
     return this.writes(async (trx) => {
       let deleted = 0
       for (const chunk of chunks(seqs)) {
