@@ -9,9 +9,10 @@ import { relayBenchmark } from "./relay"
 import { cryptoBenchmark } from "./crypto"
 import { renderMarkdown } from "./lib/report"
 import { renderWebMarkdown, webBenchmark, type WebReport } from "./web"
+import { clusterBenchmark, renderClusterMarkdown, type ClusterReport } from "./cluster"
 
 const quick = process.env.BENCH_QUICK === "1"
-const only = process.env.BENCH_ONLY // "relay" | "crypto" | "web"
+const only = process.env.BENCH_ONLY // "relay" | "cluster" | "crypto" | "web"
 
 async function main() {
   const machine = {
@@ -31,6 +32,15 @@ async function main() {
       repeats: quick ? 1 : 3,
     })
   }
+  if (!only || only === "cluster") {
+    report.cluster = await clusterBenchmark({
+      pairs: quick ? 10 : 50,
+      messagesPerSender: quick ? 50 : 200,
+      window: 4,
+      payloadBytes: 300,
+      repeats: quick ? 1 : 3,
+    })
+  }
   if (!only || only === "crypto") report.crypto = await cryptoBenchmark({ iterations: quick ? 20 : 200 })
   if (!only || only === "web")
     report.web = await webBenchmark({
@@ -41,7 +51,9 @@ async function main() {
   const out = new URL("results/", import.meta.url)
   writeFileSync(new URL("latest.json", out), JSON.stringify(report, null, 2) + "\n")
   const markdown =
-    renderMarkdown(report) + (report.web ? "\n" + renderWebMarkdown(report.web as WebReport) : "")
+    renderMarkdown(report) +
+    (report.cluster ? "\n" + renderClusterMarkdown(report.cluster as ClusterReport) : "") +
+    (report.web ? "\n" + renderWebMarkdown(report.web as WebReport) : "")
   writeFileSync(new URL("latest.md", out), markdown)
   console.log(markdown)
 }
