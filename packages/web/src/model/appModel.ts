@@ -41,6 +41,13 @@ export interface AppModelOptions {
 
 /** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
 const PENDING_PHRASE_KEY = "pending-recovery-phrase"
+/** The last chat list shown, sealed like everything else: a warm start shows it before the engine is open. */
+const LIST_CACHE_KEY = "chat-list-cache"
+
+interface ListCache {
+  me: Me
+  chats: AppState["chats"]
+}
 
 /**
  * The web app's state and everything a screen can ask for. It owns the engine
@@ -78,7 +85,21 @@ export class AppModel {
   private sessionStartedAt = Date.now()
   private readonly failed: FailedSend[] = []
 
+  private clientWaiters: ((client: KithClient) => void)[] = []
+  private listCacheTimer: ReturnType<typeof setTimeout> | undefined
+
   constructor(private readonly options: AppModelOptions) {}
+
+  /** The engine, once open (the chat list may show from its cache a moment before). */
+  private engine(): Promise<KithClient> {
+    if (this.client) return Promise.resolve(this.client)
+    return new Promise((resolve) => this.clientWaiters.push(resolve))
+  }
+
+  private useClient(client: KithClient): void {
+    this.client = client
+    for (const wake of this.clientWaiters.splice(0)) wake(client)
+  }
 
   // ---- React's view of the model ----
 
@@ -125,17 +146,37 @@ export class AppModel {
 
   private async openWith(storage: OpenedStorage): Promise<void> {
     this.storage = storage
-    this.prefs = await loadPrefs(storage.appStore)
-    this.drafts = await loadDrafts(storage.appStore)
+    const [prefs, drafts, pending, cached] = await Promise.all([
+      loadPrefs(storage.appStore),
+      loadDrafts(storage.appStore),
+      storage.appStore.get(PENDING_PHRASE_KEY),
+      storage.appStore.get(LIST_CACHE_KEY),
+    ])
+    this.prefs = prefs
+    this.drafts = drafts
+    // The chat list as it was last shown, while the engine opens its store and lists it afresh.
+    if (cached && !pending) {
+      const { me, chats } = decodeJson<ListCache>(cached)
+      this.set({ phase: { kind: "ready" }, me, chats, connection: "connecting" })
+    }
     const client = await openClient(this.options.serverUrl, storage)
     if (!client.isRegistered) {
       await client.close()
       return this.set({ phase: { kind: "welcome" } })
     }
-    this.client = client
-    const pending = await storage.appStore.get(PENDING_PHRASE_KEY)
+    this.useClient(client)
     if (pending) return this.set({ phase: { kind: "recovery-phrase", phrase: decodeJson<string>(pending) } })
     await this.start()
+  }
+
+  /** Keeps the chat list (sealed) for the next start to show at once. */
+  private cacheList(): void {
+    clearTimeout(this.listCacheTimer)
+    this.listCacheTimer = setTimeout(() => {
+      const { me, chats } = this.state
+      if (me && this.storage)
+        void this.storage.appStore.put(LIST_CACHE_KEY, encodeJson({ me, chats } satisfies ListCache))
+    }, 1000)
   }
 
   async unlock(passcode: string): Promise<void> {
@@ -172,7 +213,7 @@ export class AppModel {
     const storage = await this.ensureStorage()
     const client = await openClient(this.options.serverUrl, storage)
     const { recoveryPhrase } = await client.register({ displayName })
-    this.client = client
+    this.useClient(client)
     await storage.appStore.put(PENDING_PHRASE_KEY, encodeJson(recoveryPhrase))
     this.set({ phase: { kind: "recovery-phrase", phrase: recoveryPhrase } })
   }
@@ -186,18 +227,18 @@ export class AppModel {
     const storage = await this.ensureStorage()
     const client = await openClient(this.options.serverUrl, storage)
     await client.restore(phrase)
-    this.client = client
+    this.useClient(client)
     await this.start()
   }
 
   async linkDevice(code: string): Promise<void> {
     const storage = await this.ensureStorage()
-    this.client = await linkNewDevice(this.options.serverUrl, storage.engineStore, code)
+    this.useClient(await linkNewDevice(this.options.serverUrl, storage.engineStore, code))
     await this.start()
   }
 
   private async start(): Promise<void> {
-    const client = this.client!
+    const client = await this.engine()
     this.sessionStartedAt = Date.now()
     this.stops.push(client.on((event) => this.onEvent(event)))
     const tick = setInterval(() => {
@@ -464,6 +505,7 @@ export class AppModel {
     this.staleChats.clear()
     for (const id of stale) this.loaded.set(id, await client.messages(id))
     this.set({ chats, friends: people, requests, me, messages: this.renderAll() })
+    this.cacheList()
     const friendIds = new Set(friends.map((f) => f.accountId))
     void this.fetchMissingNames([
       ...incoming.map((r) => r.accountId),
@@ -553,10 +595,10 @@ export class AppModel {
   /** Loads a chat's messages while a screen shows it; returns the function that lets go. */
   openChat(chatId: string): () => void {
     this.openCount.set(chatId, (this.openCount.get(chatId) ?? 0) + 1)
-    const client = this.client
     const storage = this.storage
-    if (!this.loaded.has(chatId) && client && storage) {
-      void Promise.all([client.messages(chatId), systemLinesOf(storage.appStore, chatId)])
+    if (!this.loaded.has(chatId) && storage) {
+      void this.engine()
+        .then((client) => Promise.all([client.messages(chatId), systemLinesOf(storage.appStore, chatId)]))
         .then(([views, lines]) => {
           if (!this.openCount.get(chatId)) return
           this.loaded.set(chatId, views)
@@ -613,7 +655,7 @@ export class AppModel {
    */
   async sendText(chatId: string, text: string, replyTo?: string): Promise<void> {
     this.setDraft(chatId, "")
-    const client = this.client!
+    const client = await this.engine()
     this.pendingSends++
     const sending = client.sendText(chatId, text, replyTo ? { replyTo } : {})
     // The engine stores the message before it waits for the network: show it now.
@@ -641,7 +683,7 @@ export class AppModel {
   }
 
   async recall(chatId: string, messageId: string): Promise<void> {
-    await this.client!.recall(chatId, messageId)
+    await (await this.engine()).recall(chatId, messageId)
     this.touch(chatId)
   }
 
@@ -658,7 +700,7 @@ export class AppModel {
     if (unread.length === 0) return
     const ids = unread.map((m) => m.id)
     if (this.prefs.readReceipts) {
-      await this.client!.markRead(chatId, ids)
+      await (await this.engine()).markRead(chatId, ids)
     } else {
       this.prefs = {
         ...this.prefs,
@@ -672,17 +714,17 @@ export class AppModel {
   // ---- friends and groups ----
 
   async sendFriendRequest(username: string, greeting?: string): Promise<void> {
-    await this.client!.sendFriendRequest(username, greeting)
+    await (await this.engine()).sendFriendRequest(username, greeting)
     this.scheduleRefresh()
   }
 
   async acceptFriendRequest(id: string): Promise<void> {
-    await this.client!.acceptFriendRequest(id)
+    await (await this.engine()).acceptFriendRequest(id)
     this.scheduleRefresh()
   }
 
   async declineFriendRequest(id: string): Promise<void> {
-    await this.client!.declineFriendRequest(id)
+    await (await this.engine()).declineFriendRequest(id)
     this.scheduleRefresh()
   }
 
@@ -697,7 +739,7 @@ export class AppModel {
   }
 
   async createGroup(name: string, accountIds: string[]): Promise<string> {
-    const conversation = await this.client!.createGroup(name, accountIds)
+    const conversation = await (await this.engine()).createGroup(name, accountIds)
     this.addSystemLine(conversation.id, Date.now(), {
       kind: "created",
       byAccountId: this.state.me?.accountId,
@@ -707,49 +749,49 @@ export class AppModel {
   }
 
   async addMembers(chatId: string, accountIds: string[]): Promise<void> {
-    await this.client!.addMembers(chatId, accountIds)
+    await (await this.engine()).addMembers(chatId, accountIds)
     this.touch(chatId)
   }
 
   async removeMembers(chatId: string, accountIds: string[]): Promise<void> {
-    await this.client!.removeMembers(chatId, accountIds)
+    await (await this.engine()).removeMembers(chatId, accountIds)
     this.touch(chatId)
   }
 
   async renameGroup(chatId: string, name: string): Promise<void> {
-    await this.client!.renameGroup(chatId, name)
+    await (await this.engine()).renameGroup(chatId, name)
     this.touch(chatId)
   }
 
   async setAdmin(chatId: string, accountId: string, admin: boolean): Promise<void> {
-    await this.client!.setAdmin(chatId, accountId, admin)
+    await (await this.engine()).setAdmin(chatId, accountId, admin)
     this.touch(chatId)
   }
 
   async leaveGroup(chatId: string): Promise<void> {
-    await this.client!.leaveGroup(chatId)
+    await (await this.engine()).leaveGroup(chatId)
     this.touch(chatId)
   }
 
   async safetyNumber(accountId: string): Promise<string> {
-    return this.client!.safetyNumber(accountId)
+    return (await this.engine()).safetyNumber(accountId)
   }
 
   async markVerified(accountId: string): Promise<void> {
-    await this.client!.markVerified(accountId)
+    await (await this.engine()).markVerified(accountId)
     await this.refresh()
   }
 
   // ---- me ----
 
   async setDisplayName(name: string): Promise<void> {
-    await this.client!.setDisplayName(name)
-    this.set({ me: await this.meOf(this.client!) })
+    await (await this.engine()).setDisplayName(name)
+    this.set({ me: await this.meOf(await this.engine()) })
   }
 
   async claimUsername(username: string): Promise<void> {
-    await this.client!.claimUsername(username)
-    this.set({ me: await this.meOf(this.client!) })
+    await (await this.engine()).claimUsername(username)
+    this.set({ me: await this.meOf(await this.engine()) })
   }
 
   async refreshDevices(): Promise<void> {
@@ -769,12 +811,12 @@ export class AppModel {
   }
 
   async removeDevice(deviceId: string): Promise<void> {
-    await this.client!.removeDevice(deviceId)
+    await (await this.engine()).removeDevice(deviceId)
     await this.refreshDevices()
   }
 
-  createLinkCode(): Promise<{ code: string; done: Promise<void> }> {
-    return this.client!.createLinkCode()
+  async createLinkCode(): Promise<{ code: string; done: Promise<void> }> {
+    return (await this.engine()).createLinkCode()
   }
 
   async setReadReceipts(on: boolean): Promise<void> {
@@ -794,7 +836,7 @@ export class AppModel {
   }
 
   async deleteAccount(): Promise<void> {
-    await this.client!.deleteAccount()
+    await (await this.engine()).deleteAccount()
     const db = this.db!
     await this.shutdown()
     await wipeBrowserData(db)
