@@ -96,7 +96,10 @@ export async function openNodeServices(
       sessions: new RedisSessionStore(redis, prefix, clock),
       sessionChallenges: new RedisExpiringSet(redis, `${prefix}session-challenge:`),
       spentRegistrationChallenges: new RedisExpiringSet(redis, `${prefix}spent-registration:`),
-      rateLimiter: new RedisRateLimiter(redis, `${prefix}rate:`),
+      rateLimiter: new RedisRateLimiter(redis, `${prefix}rate:`, (error) => {
+        metrics.sharedStateUnavailable.inc({ service: "redis" })
+        warnRedis(error)
+      }),
       provisioning: new RedisProvisioningSlots(redis, prefix),
       ipKeys: new DailyIpKeys(clock, redisDailySalt(redis, `${prefix}ip-salt:`)),
       close: async () => {

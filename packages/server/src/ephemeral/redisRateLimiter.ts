@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis"
 import type { RateDecision, RateLimiter } from "./rateLimiter"
-import { viaRedis } from "../cluster/redisClient"
 
 /**
  * The fixed window of MemoryRateLimiter, atomically in Redis: the counter key
@@ -19,17 +18,27 @@ end
 if used == 0 then redis.call('SET', KEYS[1], cost, 'PX', window) else redis.call('INCRBY', KEYS[1], cost) end
 return 0`
 
+/**
+ * While Redis is away the limiter lets requests through (and says so through
+ * `onAway`): a few seconds without abuse control is better than refusing
+ * every new connection and friend request of the whole cluster.
+ */
 export class RedisRateLimiter implements RateLimiter {
   constructor(
     private readonly redis: Redis,
     /** e.g. `kith:rate:` */
     private readonly prefix: string,
+    private readonly onAway: (error: unknown) => void = () => {},
   ) {}
 
   async take(key: string, cost: number, limit: number, windowMs: number): Promise<RateDecision> {
-    const wait = await viaRedis(
-      async () => (await this.redis.eval(SPEND, 1, this.prefix + key, cost, limit, windowMs)) as number,
-    )
+    let wait: number
+    try {
+      wait = (await this.redis.eval(SPEND, 1, this.prefix + key, cost, limit, windowMs)) as number
+    } catch (error) {
+      this.onAway(error)
+      return { allowed: true }
+    }
     return wait === 0 ? { allowed: true } : { allowed: false, retryAfterMs: wait }
   }
 

@@ -92,6 +92,18 @@ describe("RedisRateLimiter", () => {
   })
 })
 
+describe("RedisRateLimiter while Redis is away", () => {
+  it("lets requests through and says so, rather than refusing everyone", async () => {
+    const gone = await connectRedis(testRedisUrl, () => undefined)
+    gone.disconnect()
+    const failures: unknown[] = []
+    const limiter = new RedisRateLimiter(gone, `${prefix}rate:`, (e) => failures.push(e))
+    expect(await limiter.take("k", 1, 1, 60_000)).toEqual({ allowed: true })
+    expect(await limiter.take("k", 1, 1, 60_000)).toEqual({ allowed: true })
+    expect(failures).toHaveLength(2)
+  })
+})
+
 describe("RedisProvisioningSlots", () => {
   it("relays a linking exchange between devices on different nodes, once", async () => {
     const a = new RedisProvisioningSlots(nodeA, prefix)

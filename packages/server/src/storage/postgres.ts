@@ -58,8 +58,12 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Ky
 
 export async function openPostgresStore(options: PostgresOptions): Promise<Store> {
   const db = await openPostgresDatabase(options)
+  const store = createKyselyStore(db, postgresTraits)
+  // Every node sweeps; when two sweeps and the acknowledgements meet on the same rows, the loser runs again.
+  const sweepExpired = store.sweepExpired
+  store.sweepExpired = (nowMs) => retryLostRaces(() => sweepExpired(nowMs))
   return withUnavailableErrors(
-    createKyselyStore(db, postgresTraits),
+    store,
     (error) => isDatabaseAway(error) || isLostRace(error),
     (error) => options.onAway?.(error),
   )
