@@ -27,5 +27,6 @@ wss.on("connection", (ws) => {
 
 wss.on("listening", () => {
   const address = wss.address()
-  if (address && typeof address === "object") console.log(JSON.stringify({ msg: "listening", port: address.port }))
+  if (address && typeof address === "object")
+    console.log(JSON.stringify({ msg: "listening", port: address.port }))
 })
