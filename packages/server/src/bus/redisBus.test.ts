@@ -98,6 +98,18 @@ describe("RedisBus", () => {
     onB.unsubscribe()
   })
 
+  it("costs an idle node nothing: news for mailboxes it does not hold never reaches it", async () => {
+    const idle = await startNode()
+    let heard = 0
+    idle.subscriber.on("messageBuffer", () => heard++)
+    const busy = listen(b, "dev-busy")
+    await busy.next(1)
+    for (let i = 0; i < 20; i++) await a.bus.publish(["dev-busy", `dev-elsewhere-${i}`], "news")
+    await busy.next(21)
+    expect(heard).toBe(0)
+    busy.unsubscribe()
+  })
+
   it("stops hearing a mailbox once its last local listener is gone", async () => {
     const first = listen(b, "dev-leaving")
     const second = listen(b, "dev-leaving")
