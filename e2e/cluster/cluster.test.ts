@@ -65,6 +65,17 @@ describe("a three-node cluster", () => {
     expect((await call(node(2), "keyPackageCount", { token })).status).toBe(401)
   })
 
+  it("keeps one connection per device across nodes: a newer one on another node replaces the older", async () => {
+    const user = await newUser(node(0))
+    const older = await TestSocket.connect(node(0))
+    expect(bodyOf(await older.authenticate(user.token), "ok")).toBeDefined()
+    const newer = await TestSocket.connect(node(1))
+    expect(bodyOf(await newer.authenticate(user.token), "ok")).toBeDefined()
+    expect(await older.closed).toEqual({ code: 4001, reason: "replaced by a newer connection" })
+    expect(newer.isOpen()).toBe(true)
+    await newer.close()
+  })
+
   it("delivers messages sent through any node to devices connected to any other, once each", async () => {
     const people: (TestUser & { deliveryToken: Uint8Array })[] = []
     for (let i = 0; i < 6; i++) {
@@ -99,13 +110,24 @@ describe("a three-node cluster", () => {
   it("counts friend requests against one budget whichever node they go through", async () => {
     const alice = await newUser(node(0))
     const bob = await newUser(node(1))
-    const sockets = await Promise.all([0, 1, 2].map((i) => TestSocket.connect(node(i))))
-    for (const s of sockets) await s.authenticate(alice.token)
+    // One connection at a time (a newer one replaces the older), moving from node to node.
+    const through = async (i: number) => {
+      const socket = await TestSocket.connect(node(i))
+      await socket.authenticate(alice.token)
+      return socket
+    }
     const request = (s: TestSocket, i: number) =>
       s.request({ case: "send", value: { deliveries: [delivery(payload(i), [to(bob.device)])] as never } })
-    for (let i = 0; i < 30; i++) expect((await request(sockets[i % 3]!, i)).body.case).toBe("ok")
-    for (const s of sockets) expect(bodyOf(await request(s, 99), "error").code).toBe("KITH_ERR_RATE_LIMITED")
-    await Promise.all(sockets.map((s) => s.close()))
+    for (let n = 0; n < 3; n++) {
+      const socket = await through(n)
+      for (let i = 0; i < 10; i++) expect((await request(socket, n * 10 + i)).body.case).toBe("ok")
+      await socket.close()
+    }
+    for (let n = 0; n < 3; n++) {
+      const socket = await through(n)
+      expect(bodyOf(await request(socket, 99), "error").code).toBe("KITH_ERR_RATE_LIMITED")
+      await socket.close()
+    }
   })
 
   it("accepts exactly one of many commits for one epoch sent through all nodes at once; the others re-base until all are in", async () => {

@@ -94,7 +94,7 @@ export class RedisBus implements MailboxBus {
     if (!channel.startsWith(this.prefix)) return
     const [from, event] = message.split(" ")
     if (from === this.nodeId) return
-    if (event !== "news" && event !== "gone") return
+    if (event !== "news" && event !== "gone" && event !== "replaced") return
     void this.local.publish([channel.slice(this.prefix.length)], event)
   }
 

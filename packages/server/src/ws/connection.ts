@@ -130,6 +130,8 @@ export class Connection implements RegisteredConnection {
     const session = await this.ctx.sessions.get(token)
     if (session === undefined) throw new KithError(ErrorCode.Unauthenticated, "unknown or expired session")
     const { deviceId, accountId } = session
+    // A device has one connection: an older one, on this node or another, closes (before this one listens).
+    await this.ctx.bus.publish([deviceId], "replaced")
     // Listen before reading the backlog's end, so no entry falls between the two.
     const unsubscribe = this.ctx.bus.subscribe(deviceId, (event) => this.onMailboxEvent(event))
     let backlogUntilSeq: number
@@ -192,6 +194,9 @@ export class Connection implements RegisteredConnection {
         return
       case "gone":
         this.close(CloseCode.deviceGone, "device removed")
+        return
+      case "replaced":
+        this.close(CloseCode.replaced, "replaced by a newer connection")
         return
       default:
         return assertNever(event)
