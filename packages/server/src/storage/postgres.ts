@@ -6,7 +6,7 @@ import { migrateToLatest } from "./migrations"
 import { createKyselyStore } from "./kysely/kyselyStore"
 import { lockRowsInOrder, type EngineTraits } from "./kysely/engineTraits"
 import { isDatabaseAway, isLostRace, retryLostRaces } from "./postgresErrors"
-import { postgresMailboxWrites } from "./postgresMailboxWrites"
+import { PostgresWriteBatches } from "./postgresWriteBatches"
 import { withUnavailableErrors } from "./unavailableStore"
 
 export interface PostgresOptions {
@@ -24,14 +24,15 @@ export interface PostgresOptions {
  * PostgreSQL's behaviour for the shared store: every write is its own
  * transaction (PostgreSQL already shares WAL flushes between concurrent
  * commits), run again if it lost a race; rows updated in place are locked in
- * id order; key-package claims skip rows another node is taking; a delivery
- * and an acknowledgement are one statement each.
+ * id order; key-package claims skip rows another node is taking; deliveries
+ * and acknowledgements arriving together go to the database as one
+ * statement each (postgresWriteBatches.ts).
  */
 export const postgresTraits: EngineTraits = {
   writes: (db) => (work) => retryLostRaces(() => db.transaction().execute(work)),
   lockRows: lockRowsInOrder,
   skipLocked: true,
-  mailboxWrites: postgresMailboxWrites,
+  mailboxWrites: (db) => new PostgresWriteBatches(db),
 }
 
 /** A pooled Kysely over PostgreSQL, brought to the latest schema (the same migrations as SQLite). */

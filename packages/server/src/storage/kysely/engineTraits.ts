@@ -24,19 +24,14 @@ export interface EngineTraits {
   lockRows(trx: Kysely<Database>, table: LockedTable, ids: readonly string[]): Promise<void>
   /** Whether `SELECT … FOR UPDATE SKIP LOCKED` exists. */
   skipLocked: boolean
-  /** Statements tuned for the engine for the two writes every message makes (else the portable ones). */
-  mailboxWrites?: MailboxWrites
+  /** The engine's own way to make the two writes every message makes (else the portable one). */
+  mailboxWrites?: (db: Kysely<Database>) => MailboxWrites
 }
 
-/** A delivery and an acknowledgement, each as few round trips as the engine allows. */
+/** A delivery and an acknowledgement, in as few round trips as the engine allows. */
 export interface MailboxWrites {
-  deliver(
-    db: Kysely<Database>,
-    writes: Writes,
-    deliveries: StoredDelivery[],
-    expiresAtMs: number,
-  ): Promise<DeliveryResult>
-  ack(db: Kysely<Database>, deviceId: string, seqs: number[]): Promise<number>
+  deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult>
+  ack(deviceId: string, seqs: number[]): Promise<number>
 }
 
 export const sqliteTraits: EngineTraits = {

@@ -12,16 +12,18 @@ import { toBytes, toNumber } from "../columnTypes"
 import { chunks } from "../chunks"
 import { insertDeliveries } from "./deliveryRows"
 import { releaseCiphertexts } from "./ciphertextRefs"
-import type { EngineTraits, Writes } from "./engineTraits"
+import type { EngineTraits, MailboxWrites, Writes } from "./engineTraits"
 
 export class KyselyMailboxStore implements MailboxStore {
   private readonly writes: Writes
+  private readonly tuned: MailboxWrites | undefined
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly traits: EngineTraits,
   ) {
     this.writes = traits.writes(db)
+    this.tuned = traits.mailboxWrites?.(db)
   }
 
   async lookupRecipients(deviceIds: string[]): Promise<Map<string, RecipientInfo>> {
@@ -44,8 +46,7 @@ export class KyselyMailboxStore implements MailboxStore {
   }
 
   async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
-    const tuned = this.traits.mailboxWrites
-    if (tuned !== undefined) return tuned.deliver(this.db, this.writes, deliveries, expiresAtMs)
+    if (this.tuned !== undefined) return this.tuned.deliver(deliveries, expiresAtMs)
     return this.writes((trx) => insertDeliveries(trx, deliveries, expiresAtMs, this.traits))
   }
 
@@ -108,8 +109,7 @@ export class KyselyMailboxStore implements MailboxStore {
 
   async ack(deviceId: string, seqs: number[]): Promise<number> {
     if (seqs.length === 0) return 0
-    const tuned = this.traits.mailboxWrites
-    if (tuned !== undefined && seqs.length <= 1000) return tuned.ack(this.db, deviceId, seqs)
+    if (this.tuned !== undefined) return this.tuned.ack(deviceId, seqs)
     return this.writes(async (trx) => {
       let deleted = 0
       for (const chunk of chunks(seqs)) {
