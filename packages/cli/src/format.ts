@@ -1,4 +1,4 @@
-import type { ConversationView, FriendView, MessageView } from "@kith/core"
+import type { AttachmentView, ConversationView, FriendView, MessageView } from "@kith/core"
 
 /**
  * Human-readable lines for what the engine returns. Output.result makes every
@@ -51,7 +51,35 @@ export function messageLine(
       const unread = !message.outgoing && !message.read && !message.recalled ? " *" : ""
       return `${when}  ${senderName(message, conversation, friends)}: ${body}${reply}  [${message.id}]${unread}`
     }
+    case "attachment": {
+      const unread = !message.outgoing && !message.read && !message.recalled ? " *" : ""
+      const what =
+        message.recalled || !message.attachment ? "(recalled)" : attachmentLabel(message.attachment)
+      const caption = message.body === "" ? "" : ` ${message.body}`
+      return `${when}  ${senderName(message, conversation, friends)}: ${what}${caption}  [${message.id}]${unread}`
+    }
   }
+}
+
+/** "[voice 0:12]", "[photo 1024x768, 180 KB]", "[file report.pdf, 2.1 MB]". */
+export function attachmentLabel(a: AttachmentView): string {
+  const size = formatBytes(a.size)
+  switch (a.kind) {
+    case "voice": {
+      const seconds = Math.round((a.durationMs ?? 0) / 1000)
+      return `[voice ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}${a.played ? "" : ", unplayed"}]`
+    }
+    case "photo":
+      return `[photo${a.width ? ` ${a.width}x${a.height}` : ""}, ${size}]`
+    case "file":
+      return `[file ${a.fileName === "" ? "(unnamed)" : a.fileName}, ${size}]`
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`
+  return `${(n / 1024 / 1024).toFixed(1)} MB`
 }
 
 export function conversationLine(conversation: ConversationView, friends: FriendView[]): string {

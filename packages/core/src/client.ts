@@ -17,6 +17,15 @@ import { defaultKeyPackagePolicy, type KeyPackagePolicy } from "./keyPackages"
 import { createLinkCode, joinWithLinkCode } from "./linking"
 import { listMessages, toView } from "./messageLog"
 import { markRead, recall, sendText } from "./messaging"
+import {
+  downloadAttachment,
+  forwardAttachment,
+  markPlayed,
+  sendAttachment,
+  type AttachmentInput,
+} from "./attachments/sendAttachment"
+import type { UploadOptions } from "./attachments/tusUpload"
+import type { DownloadOptions } from "./attachments/download"
 import { profileOf, setDisplayName } from "./profile"
 import { b64 } from "./records"
 import { register, restore } from "./registration"
@@ -24,7 +33,14 @@ import { secureRandom, systemClock, type Clock, type RandomBytes } from "./runti
 import { safetyNumber } from "./safetyNumber"
 import type { WebSocketConstructor } from "./socket"
 import type { Store } from "./store"
-import type { ConversationView, DeviceView, FriendRequestView, FriendView, MessageView } from "./views"
+import type {
+  AttachmentView,
+  ConversationView,
+  DeviceView,
+  FriendRequestView,
+  FriendView,
+  MessageView,
+} from "./views"
 
 export interface KithClientOptions {
   serverUrl: string
@@ -250,6 +266,43 @@ export class KithClient implements AsyncIterable<KithEvent> {
 
   sendText(conversationId: string, body: string, options: { replyTo?: string } = {}): Promise<MessageView> {
     return sendText(this.engine, conversationId, body, options.replyTo)
+  }
+
+  /**
+   * Encrypts and uploads a photo, file or voice message, then sends it.
+   * `onProgress` reports the upload; aborting `signal` pauses it, and
+   * `resumeBlobId` (from a paused attempt's error handler) continues it.
+   */
+  sendAttachment(
+    conversationId: string,
+    input: AttachmentInput,
+    options: UploadOptions = {},
+  ): Promise<MessageView> {
+    return sendAttachment(this.engine, conversationId, input, options)
+  }
+
+  /** Sends a received or sent attachment to another conversation without uploading it again. */
+  forwardAttachment(
+    fromConversationId: string,
+    messageId: string,
+    toConversationId: string,
+  ): Promise<MessageView> {
+    return forwardAttachment(this.engine, fromConversationId, messageId, toConversationId)
+  }
+
+  /**
+   * Downloads and decrypts an attachment as a stream of plaintext chunks.
+   * Fails with KITH_ERR_DECRYPT ("could not decrypt") if the blob was
+   * altered, cut short or the key is wrong; only a stream read to its end is
+   * the whole, authentic file.
+   */
+  downloadAttachment(attachment: AttachmentView, options: DownloadOptions = {}): AsyncGenerator<Uint8Array> {
+    return downloadAttachment(this.engine, attachment, options)
+  }
+
+  /** Marks a voice message played on this device. */
+  markPlayed(conversationId: string, messageId: string): Promise<void> {
+    return markPlayed(this.engine, conversationId, messageId)
   }
 
   /** [E1] Withdraws one of this account's messages, within Limits.recallWindowMs of sending it. */

@@ -10,6 +10,7 @@ import {
   onSnapshot,
 } from "./profileContent"
 import { fromMe, id, type Received } from "./received"
+import { onAttachment } from "./attachments/receiveAttachment"
 
 /** Applies a message's content to the conversation; every rule a receiver enforces lives here. */
 export async function applyContent(r: Received): Promise<void> {
@@ -35,6 +36,8 @@ export async function applyContent(r: Received): Promise<void> {
       return onMemberInfo(r, body.value.profile)
     case "contacts":
       return onContacts(r, body.value.friends)
+    case "attachment":
+      return onAttachment(r, body.value)
     default:
       assertNever(body)
   }
@@ -69,11 +72,11 @@ async function onText(r: Received, text: string, replyTo: Uint8Array): Promise<v
 /** [E1] Only the sender's own account, and only within the recall window of the original's send time. */
 async function onRecall(r: Received, messageId: string): Promise<void> {
   const target = await findMessage(r.engine.store, r.conversation.id, messageId)
-  if (!target || target.recalled || target.kind !== "text") return
+  if (!target || target.recalled || (target.kind !== "text" && target.kind !== "attachment")) return
   if (target.senderAccountId !== r.sender.accountId) return
   const elapsed = sentAt(r) - target.sentAtMs
   if (elapsed < 0 || elapsed > Limits.recallWindowMs) return
-  putMessage(r.batch, r.conversation.id, { ...target, recalled: true, body: "" })
+  putMessage(r.batch, r.conversation.id, { ...target, recalled: true, body: "", attachment: undefined })
   r.conversation.unread = r.conversation.unread.filter((u) => u !== messageId)
   r.batch.emit({
     type: "recalled",

@@ -9,7 +9,13 @@ export type {
   FriendView,
   MemberView,
   MessageView,
+  AttachmentView,
 } from "./views"
+export type { AttachmentInput } from "./attachments/sendAttachment"
+export type { UploadOptions } from "./attachments/tusUpload"
+export type { DownloadOptions } from "./attachments/download"
+export { bytesSource, type BlobSource } from "./attachments/blobCipher"
+export { webBlobSource } from "./attachments/webBlobSource"
 export { MemoryStore, type Store, type StoreEntry, type StoreOp } from "./store"
 export type { WebSocketConstructor, WebSocketLike } from "./socket"
 export { systemClock, secureRandom, type Clock, type RandomBytes } from "./runtime"

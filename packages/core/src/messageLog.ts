@@ -59,7 +59,8 @@ export function appendMessage(
   const record: MessageRecord = { ...fields, order: conversation.nextOrder }
   conversation.nextOrder += 1
   conversation.lastMessageOrder = record.order
-  if (record.kind === "text" && !record.outgoing && !record.read) conversation.unread.push(record.id)
+  const countsAsUnread = record.kind === "text" || record.kind === "attachment"
+  if (countsAsUnread && !record.outgoing && !record.read) conversation.unread.push(record.id)
   putMessage(batch, conversation.id, record)
   return record
 }

@@ -6,6 +6,7 @@ import type { Engine } from "./engine"
 import { findMessage, putMessage, toView, type MessageRecord } from "./messageLog"
 import { b64 } from "./records"
 import { sendContent } from "./send"
+import { deleteAttachmentBlob } from "./attachments/sendAttachment"
 import type { MessageView } from "./views"
 
 /** Texts go only into conversations this device is an active member of, and never to a stranger. */
@@ -44,10 +45,14 @@ export async function recall(engine: Engine, conversationId: string, messageId: 
     conversationId,
     { case: "recall", value: create(pb.RecallSchema, { messageId: b64(messageId) }) },
     (_conversation, _sent, batch) => {
-      putMessage(batch, conversationId, { ...message, recalled: true, body: "" })
+      putMessage(batch, conversationId, { ...message, recalled: true, body: "", attachment: undefined })
       batch.emit({ type: "recalled", conversationId, messageId, byAccountId: engine.myAccountId })
     },
   )
+  if (message.attachment) {
+    // The sender's deletion takes the blob too; a forward of someone else's blob is not ours to delete.
+    await deleteAttachmentBlob(engine, message.attachment).catch(() => undefined)
+  }
 }
 
 /**
@@ -63,7 +68,8 @@ export async function markRead(
   const found: MessageRecord[] = []
   for (const id of new Set(messageIds)) {
     const message = await findMessage(engine.store, conversationId, id)
-    if (message && !message.outgoing && !message.recalled && message.kind === "text") found.push(message)
+    const readable = message?.kind === "text" || message?.kind === "attachment"
+    if (message && readable && !message.outgoing && !message.recalled) found.push(message)
   }
   if (found.length === 0) return
   const markHere = (conversation: ConversationRecord, batch: Batch) => {

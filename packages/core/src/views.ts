@@ -18,7 +18,7 @@ export interface MemberView {
 export interface MessageView {
   id: string
   conversationId: string
-  kind: "text" | "decrypt-failed" | "notice"
+  kind: "text" | "attachment" | "decrypt-failed" | "notice"
   senderAccountId?: string
   senderDeviceId?: string
   sentAtMs: number
@@ -30,6 +30,33 @@ export interface MessageView {
   read: boolean
   /** Accounts that sent a read receipt for this message. */
   readBy: string[]
+  /** A photo, file or voice message; `body` is then its caption. */
+  attachment?: AttachmentView
+}
+
+/**
+ * What an attachment message carries, bytes as base64url. The key and blob
+ * id are what downloading (and forwarding without uploading again) needs.
+ */
+export interface AttachmentView {
+  kind: "file" | "photo" | "voice"
+  blobId: string
+  key: string
+  digest: string
+  /** Plaintext bytes. */
+  size: number
+  contentType: string
+  fileName: string
+  width?: number
+  height?: number
+  /** A small JPEG preview, base64url. */
+  thumbnail?: string
+  blurhash?: string
+  durationMs?: number
+  /** Loudness per bar, 0-255. */
+  waveform?: number[]
+  /** Voice messages: whether this device has played it. */
+  played?: boolean
 }
 
 export interface ConversationView {

@@ -22,6 +22,7 @@ export const ErrorCode = {
   Conflict: "KITH_ERR_CONFLICT",
   Unavailable: "KITH_ERR_UNAVAILABLE",
   Internal: "KITH_ERR_INTERNAL",
+  QuotaExceeded: "KITH_ERR_QUOTA_EXCEEDED",
   // Client-side codes: raised by the engine, never sent by a server.
   Network: "KITH_ERR_NETWORK",
   Decrypt: "KITH_ERR_DECRYPT",
@@ -94,6 +95,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   KITH_ERR_CONFLICT: 409,
   KITH_ERR_UNAVAILABLE: 503,
   KITH_ERR_INTERNAL: 500,
+  KITH_ERR_QUOTA_EXCEEDED: 413,
   KITH_ERR_NETWORK: 503,
   KITH_ERR_DECRYPT: 400,
   KITH_ERR_UNTRUSTED_DEVICE: 400,

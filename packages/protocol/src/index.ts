@@ -4,6 +4,20 @@ export * as certificates from "./gen/kith/v1/certificate_pb"
 export * as provisioning from "./gen/kith/v1/provisioning_pb"
 export { ErrorCode, KithError, httpStatusOf, isErrorCode, retryableCodes, type ErrorBody } from "./errors"
 export { Limits, ID_BYTES, MLS_CIPHERSUITE } from "./limits"
+export {
+  BLOBS_PATH,
+  TUS_VERSION,
+  TUS_CONTENT_TYPE,
+  BLOB_CHUNK_BYTES,
+  BLOB_TAG_BYTES,
+  MIN_BLOB_BUCKET_BYTES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_BLOB_BYTES,
+  blobChunkCount,
+  blobCiphertextLength,
+  paddedBlobLength,
+  isBlobBucket,
+} from "./blobs"
 export { toBase64Url, fromBase64Url, bytesEqual, concatBytes, utf8 } from "./bytes"
 export {
   signDeviceCertificate,

@@ -25,6 +25,8 @@ export const Limits = {
   maxProvisioningBytes: 64 * 1024,
   /** Undelivered mailbox entries expire after this long. */
   mailboxRetentionMs: 30 * 24 * 3600 * 1000,
+  /** Blobs (attachments) are deleted this long after their upload began. */
+  blobRetentionMs: 30 * 24 * 3600 * 1000,
   /** Unsealed deliveries (friend requests) an account may send per hour. */
   unsealedPerHour: 30,
   /** A message may be recalled by its sender for this long. */

@@ -41,9 +41,13 @@ export interface ServerConfig {
   redisUrl?: string
   /** Prefix of every Redis key and channel this deployment uses (default "kith:"). */
   redisPrefix?: string
+  /** Where encrypted attachment blobs live (default `dataDir`/blobs); cluster nodes share one directory. */
+  blobDir?: string
+  /** Bytes of blobs one account may keep at once (default 2 GiB). */
+  blobQuotaBytes?: number
 }
 
-type OptionalSettings = "logStream" | "webDir" | "databaseUrl" | "redisUrl"
+type OptionalSettings = "logStream" | "webDir" | "databaseUrl" | "redisUrl" | "blobDir"
 
 export type ResolvedConfig = Required<Omit<ServerConfig, OptionalSettings>> &
   Pick<ServerConfig, OptionalSettings>
@@ -69,5 +73,7 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     databasePoolSize: config.databasePoolSize ?? 10,
     redisUrl: config.redisUrl,
     redisPrefix: config.redisPrefix ?? "kith:",
+    blobDir: config.blobDir,
+    blobQuotaBytes: config.blobQuotaBytes ?? 2 * 1024 ** 3,
   }
 }

@@ -12,6 +12,7 @@ import type { ServerSecrets } from "./serverSecrets"
 import type { Metrics } from "./observability/metrics"
 import type { Logger } from "./observability/logger"
 import type { ConnectionRegistry } from "./ws/connectionRegistry"
+import type { BlobService } from "./blobs/blobService"
 
 /** Everything a request handler may reach: the durable store, the ephemeral stores, the bus. */
 export interface ServerContext {
@@ -29,4 +30,6 @@ export interface ServerContext {
   metrics: Metrics
   logger: Logger
   connections: ConnectionRegistry
+  /** Encrypted attachments: quotas, uploads, downloads, expiry (docs/media.md). */
+  blobs: BlobService
 }

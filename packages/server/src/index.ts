@@ -10,6 +10,10 @@ import { RegistrationChallenges } from "./registration/registrationChallenges"
 import { ConnectionRegistry } from "./ws/connectionRegistry"
 import { buildApp } from "./http/app"
 import { startSweeper, sweepOnce } from "./maintenance"
+import { BlobService } from "./blobs/blobService"
+import { FsBlobStore } from "./blobs/fsBlobStore"
+import { join } from "node:path"
+import { MAX_BLOB_BYTES } from "@kith/protocol"
 
 export type { ServerConfig } from "./config"
 export type { SweepResult } from "./storage/store"
@@ -38,6 +42,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const { store } = services
   try {
     const secrets = await loadServerSecrets(store.secrets)
+    const blobStore = await FsBlobStore.open(resolved.blobDir ?? join(resolved.dataDir, "blobs"))
+    const blobLimits = { maxBlobBytes: MAX_BLOB_BYTES, quotaBytes: resolved.blobQuotaBytes }
     const ctx: ServerContext = {
       config: resolved,
       clock,
@@ -57,6 +63,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       metrics,
       logger,
       connections: new ConnectionRegistry(),
+      blobs: await BlobService.open(blobStore, blobLimits, clock),
     }
     const app = await buildApp(ctx)
     await app.listen({

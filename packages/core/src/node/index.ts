@@ -1,2 +1,3 @@
 export { SqliteStore } from "./sqliteStore"
 export { nodeWebSocket } from "./nodeWebSocket"
+export { fileSource } from "./fileSource"

@@ -24,6 +24,7 @@ import { usernameHandlers } from "./handlers/usernames"
 import { profileHandlers } from "./handlers/profiles"
 import { keyPackageHandlers } from "./handlers/keyPackages"
 import { provisioningHandlers } from "./handlers/provisioning"
+import { registerBlobRoutes } from "../blobs/tusRoutes"
 
 const knownMethods = new Set(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
 const quietRoutes = new Set(["/healthz", "/metrics"])
@@ -106,6 +107,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
   }
   registerRoutes(app, ctx, handlers)
   registerWebSocket(app, ctx)
+  await registerBlobRoutes(app, ctx)
   registerOpsRoutes(app, ctx)
   await registerWebApp(app, ctx.config.webDir)
   return app

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kith/v1/content.proto.
  */
 export const file_kith_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("ChVraXRoL3YxL2NvbnRlbnQucHJvdG8SB2tpdGgudjEi4QMKB0NvbnRlbnQSEgoKbWVzc2FnZV9pZBgBIAEoDBISCgpzZW50X2F0X21zGAIgASgEEh0KBHRleHQYAyABKAsyDS5raXRoLnYxLlRleHRIABIhCgZyZWNhbGwYBCABKAsyDy5raXRoLnYxLlJlY2FsbEgAEiwKDHJlYWRfcmVjZWlwdBgFIAEoCzIULmtpdGgudjEuUmVhZFJlY2VpcHRIABIwCg5ncm91cF9zbmFwc2hvdBgGIAEoCzIWLmtpdGgudjEuR3JvdXBTbmFwc2hvdEgAEiEKBnJlbmFtZRgHIAEoCzIPLmtpdGgudjEuUmVuYW1lSAASLAoMYWRtaW5fY2hhbmdlGAggASgLMhQua2l0aC52MS5BZG1pbkNoYW5nZUgAEjAKDmZyaWVuZF9yZXF1ZXN0GAkgASgLMhYua2l0aC52MS5GcmllbmRSZXF1ZXN0SAASLgoNZnJpZW5kX2FjY2VwdBgKIAEoCzIVLmtpdGgudjEuRnJpZW5kQWNjZXB0SAASKgoLbWVtYmVyX2luZm8YCyABKAsyEy5raXRoLnYxLk1lbWJlckluZm9IABIlCghjb250YWN0cxgMIAEoCzIRLmtpdGgudjEuQ29udGFjdHNIAEIGCgRib2R5IiYKBFRleHQSDAoEYm9keRgBIAEoCRIQCghyZXBseV90bxgCIAEoDCIcCgZSZWNhbGwSEgoKbWVzc2FnZV9pZBgBIAEoDCIiCgtSZWFkUmVjZWlwdBITCgttZXNzYWdlX2lkcxgBIAMoDCJsCg1NZW1iZXJQcm9maWxlEhIKCmFjY291bnRfaWQYASABKAwSGgoSYWNjb3VudF9wdWJsaWNfa2V5GAIgASgMEhYKDmRlbGl2ZXJ5X3Rva2VuGAMgASgMEhMKC3Byb2ZpbGVfa2V5GAQgASgMIooBCg1Hcm91cFNuYXBzaG90EicKBGtpbmQYASABKA4yGS5raXRoLnYxLkNvbnZlcnNhdGlvbktpbmQSDAoEbmFtZRgCIAEoCRIZChFhZG1pbl9hY2NvdW50X2lkcxgDIAMoDBInCgdtZW1iZXJzGAQgAygLMhYua2l0aC52MS5NZW1iZXJQcm9maWxlIhYKBlJlbmFtZRIMCgRuYW1lGAEgASgJIjAKC0FkbWluQ2hhbmdlEhIKCmFjY291bnRfaWQYASABKAwSDQoFYWRtaW4YAiABKAgiRwoNRnJpZW5kUmVxdWVzdBIkCgRmcm9tGAEgASgLMhYua2l0aC52MS5NZW1iZXJQcm9maWxlEhAKCGdyZWV0aW5nGAIgASgJIjQKDEZyaWVuZEFjY2VwdBIkCgRmcm9tGAEgASgLMhYua2l0aC52MS5NZW1iZXJQcm9maWxlIjUKCk1lbWJlckluZm8SJwoHcHJvZmlsZRgBIAEoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSIzCghDb250YWN0cxInCgdmcmllbmRzGAEgAygLMhYua2l0aC52MS5NZW1iZXJQcm9maWxlIh8KB1Byb2ZpbGUSFAoMZGlzcGxheV9uYW1lGAEgASgJKowBChBDb252ZXJzYXRpb25LaW5kEiEKHUNPTlZFUlNBVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ09OVkVSU0FUSU9OX0tJTkRfRElSRUNUEAESGwoXQ09OVkVSU0FUSU9OX0tJTkRfR1JPVVAQAhIaChZDT05WRVJTQVRJT05fS0lORF9TRUxGEANiBnByb3RvMw");
+  fileDesc("ChVraXRoL3YxL2NvbnRlbnQucHJvdG8SB2tpdGgudjEijAQKB0NvbnRlbnQSEgoKbWVzc2FnZV9pZBgBIAEoDBISCgpzZW50X2F0X21zGAIgASgEEh0KBHRleHQYAyABKAsyDS5raXRoLnYxLlRleHRIABIhCgZyZWNhbGwYBCABKAsyDy5raXRoLnYxLlJlY2FsbEgAEiwKDHJlYWRfcmVjZWlwdBgFIAEoCzIULmtpdGgudjEuUmVhZFJlY2VpcHRIABIwCg5ncm91cF9zbmFwc2hvdBgGIAEoCzIWLmtpdGgudjEuR3JvdXBTbmFwc2hvdEgAEiEKBnJlbmFtZRgHIAEoCzIPLmtpdGgudjEuUmVuYW1lSAASLAoMYWRtaW5fY2hhbmdlGAggASgLMhQua2l0aC52MS5BZG1pbkNoYW5nZUgAEjAKDmZyaWVuZF9yZXF1ZXN0GAkgASgLMhYua2l0aC52MS5GcmllbmRSZXF1ZXN0SAASLgoNZnJpZW5kX2FjY2VwdBgKIAEoCzIVLmtpdGgudjEuRnJpZW5kQWNjZXB0SAASKgoLbWVtYmVyX2luZm8YCyABKAsyEy5raXRoLnYxLk1lbWJlckluZm9IABIlCghjb250YWN0cxgMIAEoCzIRLmtpdGgudjEuQ29udGFjdHNIABIpCgphdHRhY2htZW50GA0gASgLMhMua2l0aC52MS5BdHRhY2htZW50SABCBgoEYm9keSImCgRUZXh0EgwKBGJvZHkYASABKAkSEAoIcmVwbHlfdG8YAiABKAwiHAoGUmVjYWxsEhIKCm1lc3NhZ2VfaWQYASABKAwiIgoLUmVhZFJlY2VpcHQSEwoLbWVzc2FnZV9pZHMYASADKAwibAoNTWVtYmVyUHJvZmlsZRISCgphY2NvdW50X2lkGAEgASgMEhoKEmFjY291bnRfcHVibGljX2tleRgCIAEoDBIWCg5kZWxpdmVyeV90b2tlbhgDIAEoDBITCgtwcm9maWxlX2tleRgEIAEoDCKKAQoNR3JvdXBTbmFwc2hvdBInCgRraW5kGAEgASgOMhkua2l0aC52MS5Db252ZXJzYXRpb25LaW5kEgwKBG5hbWUYAiABKAkSGQoRYWRtaW5fYWNjb3VudF9pZHMYAyADKAwSJwoHbWVtYmVycxgEIAMoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSIWCgZSZW5hbWUSDAoEbmFtZRgBIAEoCSIwCgtBZG1pbkNoYW5nZRISCgphY2NvdW50X2lkGAEgASgMEg0KBWFkbWluGAIgASgIIkcKDUZyaWVuZFJlcXVlc3QSJAoEZnJvbRgBIAEoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZRIQCghncmVldGluZxgCIAEoCSI0CgxGcmllbmRBY2NlcHQSJAoEZnJvbRgBIAEoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSI1CgpNZW1iZXJJbmZvEicKB3Byb2ZpbGUYASABKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUiMwoIQ29udGFjdHMSJwoHZnJpZW5kcxgBIAMoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSKUAgoKQXR0YWNobWVudBIPCgdibG9iX2lkGAEgASgMEgsKA2tleRgCIAEoDBIOCgZkaWdlc3QYAyABKAwSDAoEc2l6ZRgEIAEoBBIlCgRraW5kGAUgASgOMhcua2l0aC52MS5BdHRhY2htZW50S2luZBIUCgxjb250ZW50X3R5cGUYBiABKAkSEQoJZmlsZV9uYW1lGAcgASgJEg8KB2NhcHRpb24YCCABKAkSDQoFd2lkdGgYCSABKA0SDgoGaGVpZ2h0GAogASgNEhEKCXRodW1ibmFpbBgLIAEoDBIQCghibHVyaGFzaBgMIAEoCRITCgtkdXJhdGlvbl9tcxgNIAEoDRIQCgh3YXZlZm9ybRgOIAEoDCIfCgdQcm9maWxlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCSqMAQoQQ29udmVyc2F0aW9uS2luZBIhCh1DT05WRVJTQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGENPTlZFUlNBVElPTl9LSU5EX0RJUkVDVBABEhsKF0NPTlZFUlNBVElPTl9LSU5EX0dST1VQEAISGgoWQ09OVkVSU0FUSU9OX0tJTkRfU0VMRhADKoEBCg5BdHRhY2htZW50S2luZBIfChtBVFRBQ0hNRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIYChRBVFRBQ0hNRU5UX0tJTkRfRklMRRABEhkKFUFUVEFDSE1FTlRfS0lORF9QSE9UTxACEhkKFUFUVEFDSE1FTlRfS0lORF9WT0lDRRADYgZwcm90bzM");
 
 /**
  * @generated from message kith.v1.Content
@@ -94,6 +94,12 @@ export type Content = Message<"kith.v1.Content"> & {
      */
     value: Contacts;
     case: "contacts";
+  } | {
+    /**
+     * @generated from field: kith.v1.Attachment attachment = 13;
+     */
+    value: Attachment;
+    case: "attachment";
   } | { case: undefined; value?: undefined };
 };
 
@@ -353,6 +359,105 @@ export const ContactsSchema: GenMessage<Contacts> = /*@__PURE__*/
   messageDesc(file_kith_v1_content, 11);
 
 /**
+ * A photo, file or voice message. The bytes live at the server as one
+ * encrypted blob (docs/media.md); everything that describes them travels
+ * here, inside the end-to-end message, so the server never sees a name,
+ * a type, an exact size or a hash of the content.
+ *
+ * @generated from message kith.v1.Attachment
+ */
+export type Attachment = Message<"kith.v1.Attachment"> & {
+  /**
+   * The blob's 16-byte id at the server: an unguessable capability to download it.
+   *
+   * @generated from field: bytes blob_id = 1;
+   */
+  blobId: Uint8Array;
+
+  /**
+   * The fresh random 32-byte key the blob is encrypted with.
+   *
+   * @generated from field: bytes key = 2;
+   */
+  key: Uint8Array;
+
+  /**
+   * SHA-256 of the ciphertext (before padding): checked after download.
+   *
+   * @generated from field: bytes digest = 3;
+   */
+  digest: Uint8Array;
+
+  /**
+   * Plaintext length; the ciphertext and padded blob lengths follow from it.
+   *
+   * @generated from field: uint64 size = 4;
+   */
+  size: bigint;
+
+  /**
+   * @generated from field: kith.v1.AttachmentKind kind = 5;
+   */
+  kind: AttachmentKind;
+
+  /**
+   * @generated from field: string content_type = 6;
+   */
+  contentType: string;
+
+  /**
+   * @generated from field: string file_name = 7;
+   */
+  fileName: string;
+
+  /**
+   * @generated from field: string caption = 8;
+   */
+  caption: string;
+
+  /**
+   * Photos: pixel size, a small inline JPEG preview and a blurred placeholder.
+   *
+   * @generated from field: uint32 width = 9;
+   */
+  width: number;
+
+  /**
+   * @generated from field: uint32 height = 10;
+   */
+  height: number;
+
+  /**
+   * @generated from field: bytes thumbnail = 11;
+   */
+  thumbnail: Uint8Array;
+
+  /**
+   * @generated from field: string blurhash = 12;
+   */
+  blurhash: string;
+
+  /**
+   * Voice: length and a coarse waveform (one byte of loudness per bar).
+   *
+   * @generated from field: uint32 duration_ms = 13;
+   */
+  durationMs: number;
+
+  /**
+   * @generated from field: bytes waveform = 14;
+   */
+  waveform: Uint8Array;
+};
+
+/**
+ * Describes the message kith.v1.Attachment.
+ * Use `create(AttachmentSchema)` to create a new message.
+ */
+export const AttachmentSchema: GenMessage<Attachment> = /*@__PURE__*/
+  messageDesc(file_kith_v1_content, 12);
+
+/**
  * The encrypted profile blob's plaintext.
  *
  * @generated from message kith.v1.Profile
@@ -369,7 +474,7 @@ export type Profile = Message<"kith.v1.Profile"> & {
  * Use `create(ProfileSchema)` to create a new message.
  */
 export const ProfileSchema: GenMessage<Profile> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 12);
+  messageDesc(file_kith_v1_content, 13);
 
 /**
  * @generated from enum kith.v1.ConversationKind
@@ -401,4 +506,35 @@ export enum ConversationKind {
  */
 export const ConversationKindSchema: GenEnum<ConversationKind> = /*@__PURE__*/
   enumDesc(file_kith_v1_content, 0);
+
+/**
+ * @generated from enum kith.v1.AttachmentKind
+ */
+export enum AttachmentKind {
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_FILE = 1;
+   */
+  FILE = 1,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_PHOTO = 2;
+   */
+  PHOTO = 2,
+
+  /**
+   * @generated from enum value: ATTACHMENT_KIND_VOICE = 3;
+   */
+  VOICE = 3,
+}
+
+/**
+ * Describes the enum kith.v1.AttachmentKind.
+ */
+export const AttachmentKindSchema: GenEnum<AttachmentKind> = /*@__PURE__*/
+  enumDesc(file_kith_v1_content, 1);
 
