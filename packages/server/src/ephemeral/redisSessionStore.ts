@@ -14,7 +14,11 @@ import { viaRedis } from "../cluster/redisClient"
  */
 const OPEN = `
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4])
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+-- Scores are expiries, kept strictly increasing so sessions opened in the same millisecond still leave oldest first.
+local score = tonumber(ARGV[3])
+local top = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+if top[2] and tonumber(top[2]) >= score then score = tonumber(top[2]) + 0.001 end
+redis.call('ZADD', KEYS[2], string.format('%.3f', score), ARGV[1])
 for _, old in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[5])) do
   redis.call('DEL', ARGV[7] .. old)
 end
@@ -25,7 +29,7 @@ if surplus > 0 then
   for i = 1, #popped, 2 do redis.call('DEL', ARGV[7] .. popped[i]) end
 end
 local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', KEYS[2], newest[2])
+redis.call('PEXPIREAT', KEYS[2], math.ceil(tonumber(newest[2])))
 return 1`
 
 /** Ends every session of one device. KEYS: device index. ARGV: session key prefix. */
