@@ -64,10 +64,12 @@ describe("a PostgreSQL restart", () => {
       expect(["KITH_ERR_UNAVAILABLE", "connection lost"]).toContain(code)
     await receiver.waitFor(sender.accepted, "every accepted message")
     expect([...receiver.unique()].sort()).toEqual([...new Set(sender.accepted)].sort())
-    // No node logged an internal error for the outage: it was expected, and said so.
+    // No request logged an internal error for the outage: it was expected, and said so.
+    // (The minutely expiry sweep, if it happened to run meanwhile, does report its failure.)
     for (const node of cluster.nodes) {
       expect(node.log.some((l) => l.includes("PostgreSQL is unavailable"))).toBe(true)
-      expect(node.log.filter((l) => l.includes('"level":50'))).toEqual([])
+      const errors = node.log.filter((l) => l.includes('"level":50') && !l.includes("expiry sweep failed"))
+      expect(errors).toEqual([])
     }
     receiver.stop()
     await sender.close()
