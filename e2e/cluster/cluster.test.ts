@@ -22,7 +22,7 @@ import {
 } from "../../packages/server/src/testing/identities"
 import { bodyOf, TestSocket } from "../../packages/server/src/testing/wsClient"
 import { delivery, payload, to } from "../../packages/server/src/testing/deliveries"
-import { fromBase64Url } from "@kith/protocol"
+import { BLOBS_PATH, fromBase64Url, TUS_CONTENT_TYPE, TUS_VERSION } from "@kith/protocol"
 
 let cluster: Cluster
 const urls = () => cluster.nodes.map((n) => n.url)
@@ -105,6 +105,41 @@ describe("a three-node cluster", () => {
       device.stop()
     }
     await Promise.all(senders.map((s) => s.close()))
+  })
+
+  it("shares attachment blobs through the nodes' common directory: upload begun on one node, resumed on another, read on a third", async () => {
+    const alice = await newUser(node(0))
+    const bytes = randomBytes(8192)
+    const tus = (
+      url: string,
+      method: string,
+      path: string,
+      headers: Record<string, string>,
+      body?: Uint8Array,
+    ) =>
+      fetch(url + path, {
+        method,
+        headers: { "tus-resumable": TUS_VERSION, authorization: `Bearer ${alice.token}`, ...headers },
+        body: body && new Uint8Array(body),
+      })
+    const created = await tus(node(0), "POST", BLOBS_PATH, { "upload-length": "8192" })
+    expect(created.status).toBe(201)
+    const location = created.headers.get("location")!
+    const part = (url: string, from: number, to: number) =>
+      tus(
+        url,
+        "PATCH",
+        location,
+        { "upload-offset": String(from), "content-type": TUS_CONTENT_TYPE },
+        bytes.slice(from, to),
+      )
+    expect((await part(node(0), 0, 3000)).status).toBe(204)
+    const head = await tus(node(1), "HEAD", location, {})
+    expect(head.headers.get("upload-offset")).toBe("3000")
+    expect((await part(node(1), 3000, 8192)).status).toBe(204)
+    const download = await fetch(node(2) + location)
+    expect(download.status).toBe(200)
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(bytes)
   })
 
   it("counts friend requests against one budget whichever node they go through", async () => {

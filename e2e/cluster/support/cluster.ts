@@ -27,6 +27,8 @@ export interface Cluster {
   nodes: ClusterNode[]
   database: TestDatabase
   redisPrefix: string
+  /** The attachment blob directory every node shares (as a network file system would be mounted). */
+  blobDir: string
   /** Starts one more node on the same PostgreSQL database and Redis prefix. */
   addNode(): Promise<ClusterNode>
   close(): Promise<void>
@@ -92,7 +94,9 @@ async function startNode(env: Record<string, string>): Promise<ClusterNode> {
 export async function startCluster(size: number): Promise<Cluster> {
   const database = await createTestDatabase()
   const redisPrefix = testRedisPrefix()
+  const blobDir = mkdtempSync(join(tmpdir(), "kith-cluster-blobs-"))
   const env = {
+    KITH_BLOB_DIR: blobDir,
     KITH_DATABASE_URL: database.url,
     KITH_REDIS_URL: testRedisUrl,
     KITH_REDIS_PREFIX: redisPrefix,
@@ -102,6 +106,7 @@ export async function startCluster(size: number): Promise<Cluster> {
     nodes,
     database,
     redisPrefix,
+    blobDir,
     async addNode() {
       const node = await startNode(env)
       nodes.push(node)
@@ -109,6 +114,7 @@ export async function startCluster(size: number): Promise<Cluster> {
     },
     async close() {
       await Promise.all(nodes.map((n) => n.stop()))
+      rmSync(blobDir, { recursive: true, force: true })
       await database.drop()
       const redis = await connectRedis(testRedisUrl, () => undefined)
       try {

@@ -15,6 +15,8 @@ import { webDistDir } from "@kith/web/serve"
  *   --database-url / KITH_DATABASE_URL   PostgreSQL instead of SQLite (postgres://user:pass@host:5432/kith)
  *   --redis-url / KITH_REDIS_URL         Redis for the bus, sessions and rate limits (needs the database URL)
  *   KITH_DATABASE_POOL_SIZE (10)         KITH_REDIS_PREFIX (kith:) to share one Redis between deployments
+ *   --blob-dir / KITH_BLOB_DIR           where attachment blobs live (default <data dir>/blobs); in a
+ *                                        cluster, one directory every node mounts at the same path
  */
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     "data-dir": { type: "string" },
     "database-url": { type: "string" },
     "redis-url": { type: "string" },
+    "blob-dir": { type: "string" },
   },
 })
 const env = process.env
@@ -62,6 +65,7 @@ const server = await startServer({
   databasePoolSize: integer(env.KITH_DATABASE_POOL_SIZE, 10, "KITH_DATABASE_POOL_SIZE"),
   redisUrl: redisUrl === "" ? undefined : redisUrl,
   redisPrefix: env.KITH_REDIS_PREFIX || undefined,
+  blobDir: values["blob-dir"] || env.KITH_BLOB_DIR || undefined,
 }).catch((error: unknown) => {
   // The URLs may hold a password: log the error's type and code, not its message.
   log.fatal(
