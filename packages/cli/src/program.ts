@@ -7,6 +7,7 @@ import { addEventCommands } from "./commands/events"
 import { addFriendCommands } from "./commands/friends"
 import { addGroupCommands } from "./commands/groups"
 import { addProfileCommands } from "./commands/profile"
+import { addMediaCommands } from "./commands/media"
 import type { CliContext } from "./context"
 import { unshieldCommand } from "./idArguments"
 
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CliContext): Command {
   addProfileCommands(program, ctx)
   addFriendCommands(program, ctx)
   addChatCommands(program, ctx)
+  addMediaCommands(program, ctx)
   addGroupCommands(program, ctx)
   addDeviceCommands(program, ctx)
   addEventCommands(program, ctx)

@@ -87,7 +87,9 @@ export function addChatCommands(program: Command, ctx: CliContext): void {
       await withDevice(ctx, command, async ({ client }) => {
         const conversation = await findConversation(client, query)
         const unread = (await client.messages(conversation.id))
-          .filter((m) => m.kind === "text" && !m.outgoing && !m.read && !m.recalled)
+          .filter(
+            (m) => (m.kind === "text" || m.kind === "attachment") && !m.outgoing && !m.read && !m.recalled,
+          )
           .map((m) => m.id)
         if (unread.length > 0) await client.markRead(conversation.id, unread)
         return {
