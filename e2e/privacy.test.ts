@@ -7,13 +7,15 @@
  * and no stored row may tie one account to another (no sender→recipient pair).
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs"
+import { randomFillSync } from "node:crypto"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Writable } from "node:stream"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { KithClient, MemoryStore, type KithEvent } from "@kith/core"
+import { bytesSource, KithClient, MemoryStore, type KithEvent } from "@kith/core"
 import { nodeWebSocket } from "@kith/core/node"
+import { isBlobBucket } from "@kith/protocol"
 import { startServer, type RunningServer } from "@kith/server"
 
 let dir: string
@@ -25,6 +27,8 @@ const keyPackages = { target: 6, lowWater: 3 }
 /** Every string the audit must not find anywhere on the server. */
 const secrets: string[] = []
 const secret = (text: string) => (secrets.push(text), text)
+/** The plaintext bytes of every attachment sent. */
+const attachmentPlaintexts: Uint8Array[] = []
 
 function nextEvent<T extends KithEvent["type"]>(
   client: KithClient,
@@ -124,6 +128,29 @@ beforeAll(async () => {
   await bobLaptop.sync()
   await say(alice, [bob, bobLaptop], aliceBob, "Bob, your laptop can read this too")
 
+  // Attachments: a file whose every byte is known, a photo, a voice note; one forwarded to the group.
+  for (const [kind, size, fileName, contentType] of [
+    ["file", 300_000, "Plans for the old library.pdf", "application/pdf"],
+    ["photo", 70_000, "IMG_secret_garden.jpg", "image/jpeg"],
+    ["voice", 1, "voice-note-from-alice.ogg", "audio/ogg"],
+  ] as const) {
+    const bytes = randomFillSync(new Uint8Array(size))
+    attachmentPlaintexts.push(bytes)
+    const arrived = nextEvent(bob, "message", (e) => e.message.attachment?.fileName === fileName)
+    await alice.sendAttachment(aliceBob, {
+      kind,
+      source: bytesSource(bytes),
+      fileName: secret(fileName),
+      contentType,
+      caption: secret(`Caption of ${fileName}`),
+    })
+    await arrived
+  }
+  const forwarded = nextEvent(carol, "message", (e) => e.message.kind === "attachment")
+  const bobsView = (await bob.messages(aliceBob)).find((m) => m.kind === "attachment")!
+  await bob.forwardAttachment(aliceBob, bobsView.id, group.id)
+  await forwarded
+
   await Promise.all(clients.map((c) => c.sync()))
 }, 240_000)
 
@@ -133,9 +160,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-function serverFiles(): Buffer[] {
-  const root = join(dir, "server")
-  return readdirSync(root).map((name) => readFileSync(join(root, name)))
+/** Every file the server wrote: its database files and its blob store (encrypted attachments). */
+function serverFiles(root = join(dir, "server")): Buffer[] {
+  return readdirSync(root, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? serverFiles(join(root, entry.name)) : [readFileSync(join(root, entry.name))],
+  )
 }
 
 /** Looks for the text as UTF-8 and as UTF-16 (either byte order), case-insensitively for ASCII. */
@@ -165,6 +194,26 @@ describe("privacy audit", () => {
     const files = serverFiles()
     for (const text of secrets) {
       for (const file of files) expect(occurs(file, text), text).toBe(false)
+    }
+  })
+
+  it("no plaintext bytes of any attachment in the blob store or the database; blob lengths are buckets", () => {
+    const blobDir = join(dir, "server", "blobs")
+    const blobs = readdirSync(blobDir).filter((name) => name.endsWith(".data"))
+    expect(blobs).toHaveLength(3) // the forward reused its blob
+    for (const name of blobs) expect(isBlobBucket(readFileSync(join(blobDir, name)).length)).toBe(true)
+    const files = serverFiles().map((f) => f.toString("latin1"))
+    for (const plain of attachmentPlaintexts.filter((p) => p.length >= 16)) {
+      // 16 random bytes occur by chance with probability ~2^-128: any hit is a leak.
+      for (const at of [0, 1000, Math.floor(plain.length / 2), plain.length - 16]) {
+        const needle = Buffer.from(plain.subarray(at, at + 16)).toString("latin1")
+        for (const file of files) expect(file.includes(needle)).toBe(false)
+      }
+    }
+    const metadata = readdirSync(blobDir).filter((name) => name.endsWith(".json"))
+    for (const name of metadata) {
+      const record = readFileSync(join(blobDir, name), "utf8")
+      expect(record).not.toMatch(/pdf|jpeg|ogg|image|audio|name|type|hash|digest/i)
     }
   })
 
