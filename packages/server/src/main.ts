@@ -10,6 +10,7 @@ import { webDistDir } from "@kith/web/serve"
  *   KITH_POW_DIFFICULTY (20)    KITH_LOG_LEVEL (info)
  *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
  *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
+ *   KITH_BLOB_QUOTA_BYTES (2 GiB): attachment bytes one account may keep at the server at once
  *   KITH_WEB_DIR: the built web app to serve at / (default: packages/web/dist; `npm start` builds it)
  * Cluster mode (docs/deploy.md): every node gets the same two URLs.
  *   --database-url / KITH_DATABASE_URL   PostgreSQL instead of SQLite (postgres://user:pass@host:5432/kith)
@@ -66,6 +67,7 @@ const server = await startServer({
   redisUrl: redisUrl === "" ? undefined : redisUrl,
   redisPrefix: env.KITH_REDIS_PREFIX || undefined,
   blobDir: values["blob-dir"] || env.KITH_BLOB_DIR || undefined,
+  blobQuotaBytes: integer(env.KITH_BLOB_QUOTA_BYTES, 2 * 1024 ** 3, "KITH_BLOB_QUOTA_BYTES"),
 }).catch((error: unknown) => {
   // The URLs may hold a password: log the error's type and code, not its message.
   log.fatal(
