@@ -1,6 +1,6 @@
 import { memo } from "react"
 import { useTranslation } from "react-i18next"
-import { formatTime } from "../i18n/format"
+import { formatNumber, formatTime } from "../i18n/format"
 import type { ChatMessage, DeliveryState } from "../model/viewTypes"
 import { SystemLine } from "./SystemLine"
 
@@ -64,6 +64,7 @@ export const MessageBubble = memo(function MessageBubble({
         {body.kind === "decrypt-failed" && (
           <span data-testid="decrypt-failed">{t("chat.decryptFailed")}</span>
         )}
+        {body.kind === "attachment" && <AttachmentLabel body={body} />}
         <span className="meta">
           <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at, i18n.language)}</time>
           {message.mine && message.state && <StateMark state={message.state} />}
@@ -120,6 +121,39 @@ function StateMark({ state }: { state: DeliveryState }) {
     >
       <span aria-hidden="true">{icon} </span>
       {t(`delivery.${state}`)}
+    </span>
+  )
+}
+
+type AttachmentBody = Extract<ChatMessage["body"], { kind: "attachment" }>
+
+/** What an attachment is, in words; its bytes open where media can be shown (docs/media.md). */
+function AttachmentLabel({ body }: { body: AttachmentBody }) {
+  const { t, i18n } = useTranslation()
+  const seconds = Math.round((body.durationMs ?? 0) / 1000)
+  const duration = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`
+  const size = `${formatNumber(Math.max(1, Math.round(body.size / 1024)), i18n.language)} KB`
+  const label =
+    body.media === "photo"
+      ? t("chat.attachmentPhoto")
+      : body.media === "voice"
+        ? t("chat.attachmentVoice", { duration })
+        : t("chat.attachmentFile", { name: body.fileName, size })
+  return (
+    <span
+      className="text"
+      data-testid="attachment"
+      data-media={body.media}
+      dir="auto"
+      title={t("chat.attachmentElsewhere")}
+    >
+      📎 {label}
+      {body.caption !== "" && (
+        <>
+          <br />
+          {body.caption}
+        </>
+      )}
     </span>
   )
 }

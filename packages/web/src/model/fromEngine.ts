@@ -36,7 +36,12 @@ export function chatSummaryOf(
     lastMessage:
       last && !lastBlocked && last.kind !== "notice"
         ? {
-            text: last.kind === "decrypt-failed" ? "⚠" : last.body,
+            text:
+              last.kind === "decrypt-failed"
+                ? "⚠"
+                : last.kind === "attachment"
+                  ? `📎 ${last.body}`.trim()
+                  : last.body,
             at: last.sentAtMs,
             mine: last.outgoing,
             recalled: last.recalled,
@@ -73,6 +78,21 @@ export function chatMessageOf(
   if (m.kind === "notice")
     return { ...base, body: { kind: "system", event: { kind: "notice", text: m.body } } }
   if (m.recalled) return { ...base, body: { kind: "recalled" } }
+  if (m.kind === "attachment" && m.attachment) {
+    const a = m.attachment
+    return {
+      ...base,
+      body: {
+        kind: "attachment",
+        media: a.kind,
+        fileName: a.fileName,
+        size: a.size,
+        durationMs: a.durationMs,
+        caption: m.body,
+      },
+      state: m.outgoing ? (showReceipts && m.readBy.length > 0 ? "read" : "sent") : undefined,
+    }
+  }
   const quoted = m.replyTo ? byId.get(m.replyTo) : undefined
   const state: DeliveryState | undefined = !m.outgoing
     ? undefined

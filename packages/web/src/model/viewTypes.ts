@@ -50,6 +50,14 @@ export interface ChatMessage {
     | { kind: "text"; text: string; replyTo?: { id: string; text?: string; senderName?: string } }
     | { kind: "recalled" }
     | { kind: "decrypt-failed" }
+    | {
+        kind: "attachment"
+        media: "file" | "photo" | "voice"
+        fileName: string
+        size: number
+        durationMs?: number
+        caption: string
+      }
     | { kind: "system"; event: SystemEvent }
   state?: DeliveryState
   /** For my messages: can it still be recalled (clock-dependent; rechecked on tap). */

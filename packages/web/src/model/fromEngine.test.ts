@@ -1,0 +1,47 @@
+import type { MessageView } from "@kith/core"
+import { describe, expect, it } from "vitest"
+import { chatMessageOf } from "./fromEngine"
+
+const attachment: MessageView = {
+  id: "m1",
+  conversationId: "c1",
+  kind: "attachment",
+  senderAccountId: "a1",
+  sentAtMs: 1000,
+  receivedAtMs: 1000,
+  body: "the view",
+  recalled: false,
+  outgoing: false,
+  read: false,
+  readBy: [],
+  attachment: {
+    kind: "voice",
+    blobId: "b",
+    key: "k",
+    digest: "d",
+    size: 5000,
+    contentType: "audio/webm",
+    fileName: "",
+    durationMs: 4200,
+  },
+}
+
+describe("attachment messages in the web view model", () => {
+  it("become an attachment body with its kind, size, duration and caption", () => {
+    const message = chatMessageOf(attachment, new Map(), () => "Alice", true)
+    expect(message.body).toEqual({
+      kind: "attachment",
+      media: "voice",
+      fileName: "",
+      size: 5000,
+      durationMs: 4200,
+      caption: "the view",
+    })
+    expect(message.senderName).toBe("Alice")
+  })
+
+  it("show as recalled once recalled, with nothing of the attachment left", () => {
+    const recalled = { ...attachment, recalled: true, body: "", attachment: undefined }
+    expect(chatMessageOf(recalled, new Map(), () => "Alice", true).body).toEqual({ kind: "recalled" })
+  })
+})
