@@ -10,9 +10,10 @@ import { cryptoBenchmark } from "./crypto"
 import { renderMarkdown } from "./lib/report"
 import { renderWebMarkdown, webBenchmark, type WebReport } from "./web"
 import { clusterBenchmark, renderClusterMarkdown, type ClusterReport } from "./cluster"
+import { mediaBenchmark, renderMediaMarkdown, type MediaReport } from "./media"
 
 const quick = process.env.BENCH_QUICK === "1"
-const only = process.env.BENCH_ONLY // "relay" | "cluster" | "crypto" | "web"
+const only = process.env.BENCH_ONLY // "relay" | "cluster" | "crypto" | "web" | "media"
 
 async function main() {
   const machine = {
@@ -48,12 +49,15 @@ async function main() {
       messages: quick ? 500 : 10_000,
       repeats: quick ? 2 : 5,
     })
+  if (!only || only === "media")
+    report.media = await mediaBenchmark({ fileMB: quick ? 20 : 100, voiceRuns: quick ? 3 : 9 })
   const out = new URL("results/", import.meta.url)
   writeFileSync(new URL("latest.json", out), JSON.stringify(report, null, 2) + "\n")
   const markdown =
     renderMarkdown(report) +
     (report.cluster ? "\n" + renderClusterMarkdown(report.cluster as ClusterReport) : "") +
-    (report.web ? "\n" + renderWebMarkdown(report.web as WebReport) : "")
+    (report.web ? "\n" + renderWebMarkdown(report.web as WebReport) : "") +
+    (report.media ? "\n" + renderMediaMarkdown(report.media as MediaReport) : "")
   writeFileSync(new URL("latest.md", out), markdown)
   console.log(markdown)
 }
