@@ -83,7 +83,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       close: () => {
         closing ??= (async () => {
           stopSweeper()
-          await app.close()
+          // Fastify closes the connections idle when closing starts; one whose last response
+          // is still flushing turns idle a moment later and would hold the close for the
+          // whole keep-alive timeout (72 s), so idle ones are closed until the close is done.
+          const idleCloser = setInterval(() => app.server.closeIdleConnections(), 50)
+          await app.close().finally(() => clearInterval(idleCloser))
           await services.close()
         })()
         return closing

@@ -15,5 +15,6 @@ export async function deleteAccount(ctx: ServerContext, accountId: string): Prom
   const deviceIds = await ctx.store.accounts.delete(accountId)
   await ctx.sessions.endDevices(deviceIds)
   await ctx.provisioning.dropOwner(accountId)
+  await ctx.blobs.deleteAllOf(accountId)
   await ctx.bus.publish(deviceIds, "gone")
 }

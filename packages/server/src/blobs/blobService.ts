@@ -106,6 +106,18 @@ export class BlobService {
     this.charge(blob.ownerAccountId, -blob.length)
   }
 
+  /** Account deletion: every blob the account uploaded goes with it. */
+  async deleteAllOf(accountId: string): Promise<number> {
+    let deleted = 0
+    for (const blob of await this.store.list()) {
+      if (blob.ownerAccountId !== accountId) continue
+      await this.store.delete(blob.id)
+      this.charge(accountId, -blob.length)
+      deleted += 1
+    }
+    return deleted
+  }
+
   /** Deletes every blob past its lifetime; returns how many. */
   async sweep(): Promise<number> {
     const now = this.now()
