@@ -195,6 +195,55 @@ describe("attachments end to end", () => {
   })
 })
 
+describe("pausing an upload", () => {
+  it("stops when its signal aborts and continues later from what the server holds", async () => {
+    const { uploadBlob } = await import("./tusUpload")
+    const { downloadBlob } = await import("./download")
+    const { systemClock } = await import("../runtime")
+    const token = await (
+      alice as unknown as { engine: { session: { current(r: boolean): Promise<string> } } }
+    ).engine.session.current(false)
+    const endpoint = { baseUrl: server.url, token: async () => token, clock: systemClock, random }
+    const bytes = random(2 * 1024 * 1024)
+    const key = random(32)
+    const pause = new AbortController()
+    let blobId = ""
+    const paused = await uploadBlob(endpoint, bytesSource(bytes), key, {
+      requestBytes: 256 * 1024,
+      signal: pause.signal,
+      onProgress: (sent) => {
+        if (sent >= 512 * 1024) pause.abort()
+      },
+    }).catch((e: unknown) => e)
+    expect(paused).toBeInstanceOf(KithError)
+    const location = readdirSync(blobDir()).find((f) => f.endsWith(".data") && !known.has(f))!
+    blobId = location.slice(0, -".data".length)
+    const heldBytes = readFileSync(join(blobDir(), location)).length
+    expect(heldBytes).toBeGreaterThanOrEqual(512 * 1024)
+    expect(heldBytes).toBeLessThan(bytes.length)
+    const sentAfterResume: number[] = []
+    const resumed = await uploadBlob(endpoint, bytesSource(bytes), key, {
+      resumeBlobId: blobId,
+      onProgress: (sent) => sentAfterResume.push(sent),
+    })
+    expect(resumed.blobId).toBe(blobId)
+    expect(sentAfterResume[0]).toBe(heldBytes) // it did not start again
+    const parts: Uint8Array[] = []
+    for await (const p of downloadBlob(server.url, {
+      blobId,
+      key,
+      size: bytes.length,
+      digest: resumed.digest,
+    }))
+      parts.push(p)
+    expect(Buffer.concat(parts).equals(Buffer.from(bytes))).toBe(true)
+  })
+  const known = new Set<string>()
+  beforeAll(() => {
+    for (const f of readdirSync(blobDir())) known.add(f)
+  })
+})
+
 describe("a dropped connection during an upload", () => {
   let proxy: Server
   let proxyUrl: string
