@@ -10,6 +10,18 @@ import { firstUnreadOf } from "./timeline"
 import { errorText } from "../screens/useAsyncAction"
 import { isolate } from "../i18n/bidi"
 
+let uploadIds = 0
+
+/** Hands a decrypted attachment to the browser's own download. */
+function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement("a")
+  link.href = url
+  link.download = fileName
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
+}
+
 /** One conversation: its history, warnings about new devices, and the composer. */
 export function ChatScreen({ chatId }: { chatId: string }) {
   const { t } = useTranslation()
@@ -19,6 +31,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
   const messages = state.messages[chatId]
   const [replyTo, setReplyTo] = useState<ChatMessage>()
   const [error, setError] = useState<string>()
+  const [uploads, setUploads] = useState<{ id: number; name: string; sent: number; total: number }[]>([])
   // Where the unread marker sits is decided when the chat opens, then kept while reading.
   const [unread, setUnread] = useState<{ id?: string; count: number }>()
 
@@ -48,6 +61,11 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       onReply: (m: ChatMessage) => setReplyTo(m),
       onRecall: (m: ChatMessage) => void model.recall(chatId, m.id).catch(fail),
       onRetry: (m: ChatMessage) => void model.retry(chatId, m.id).catch(fail),
+      onSave: (m: ChatMessage) =>
+        void model
+          .attachmentBlob(chatId, m.id)
+          .then(({ blob, fileName }) => saveBlob(blob, fileName || "attachment"))
+          .catch(fail),
     }),
     [model, chatId, fail],
   )
@@ -112,6 +130,17 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       ) : (
         <p className="placeholder">{t("common.loading")}</p>
       )}
+      {uploads.map((u) => (
+        <div className="upload" key={u.id} data-testid="upload">
+          <span>{t("chat.uploading", { name: u.name })}</span>
+          <progress
+            max={Math.max(1, u.total)}
+            value={u.sent}
+            aria-label={t("chat.uploading", { name: u.name })}
+            data-testid="upload-progress"
+          />
+        </div>
+      ))}
       <Composer
         key={chatId}
         initialDraft={model.draftOf(chatId)}
@@ -119,6 +148,16 @@ export function ChatScreen({ chatId }: { chatId: string }) {
         disabled={chat.left === true}
         onCancelReply={() => setReplyTo(undefined)}
         onDraft={(text) => model.setDraft(chatId, text)}
+        onAttach={(file) => {
+          const id = ++uploadIds
+          setUploads((all) => [...all, { id, name: file.name, sent: 0, total: file.size }])
+          const progress = (sent: number, total: number) =>
+            setUploads((all) => all.map((u) => (u.id === id ? { ...u, sent, total } : u)))
+          void model
+            .sendFile(chatId, file, progress)
+            .catch(fail)
+            .finally(() => setUploads((all) => all.filter((u) => u.id !== id)))
+        }}
         onSend={(text) => {
           const reply = replyTo?.id
           setReplyTo(undefined)

@@ -14,6 +14,7 @@ export function Composer({
   onCancelReply,
   onDraft,
   onSend,
+  onAttach,
 }: {
   initialDraft: string
   replyTo?: ChatMessage
@@ -21,6 +22,8 @@ export function Composer({
   onCancelReply(): void
   onDraft(text: string): void
   onSend(text: string): void
+  /** A file or photo picked to send. */
+  onAttach?(file: File): void
 }) {
   const { t } = useTranslation()
   const [text, setText] = useState(initialDraft)
@@ -78,6 +81,23 @@ export function Composer({
         >
           <span aria-hidden="true">☺</span>
         </button>
+        {onAttach && (
+          <label className="icon-button" title={t("chat.attach")}>
+            <span aria-hidden="true">📎</span>
+            <span className="visually-hidden">{t("chat.attach")}</span>
+            <input
+              type="file"
+              className="visually-hidden"
+              disabled={disabled}
+              data-testid="attach-input"
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                e.target.value = ""
+                if (file) onAttach(file)
+              }}
+            />
+          </label>
+        )}
         <label htmlFor="composer-input" className="visually-hidden">
           {t("chat.message")}
         </label>

@@ -8,6 +8,8 @@ export interface BubbleActions {
   onReply(message: ChatMessage): void
   onRecall(message: ChatMessage): void
   onRetry(message: ChatMessage): void
+  /** Downloads, decrypts and saves an attachment. */
+  onSave(message: ChatMessage): void
   onSelect(id: string | undefined): void
 }
 
@@ -64,7 +66,25 @@ export const MessageBubble = memo(function MessageBubble({
         {body.kind === "decrypt-failed" && (
           <span data-testid="decrypt-failed">{t("chat.decryptFailed")}</span>
         )}
-        {body.kind === "attachment" && <AttachmentLabel body={body} />}
+        {body.kind === "attachment" && (
+          <>
+            {body.thumbnail && (
+              <img className="thumbnail" src={body.thumbnail} alt="" data-testid="thumbnail" />
+            )}
+            <AttachmentLabel body={body} />
+            <button
+              type="button"
+              className="button small secondary"
+              onClick={(e) => {
+                e.stopPropagation()
+                actions.onSave(message)
+              }}
+              data-testid="save-attachment"
+            >
+              {t("chat.save")}
+            </button>
+          </>
+        )}
         <span className="meta">
           <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at, i18n.language)}</time>
           {message.mine && message.state && <StateMark state={message.state} />}
@@ -140,13 +160,7 @@ function AttachmentLabel({ body }: { body: AttachmentBody }) {
         ? t("chat.attachmentVoice", { duration })
         : t("chat.attachmentFile", { name: body.fileName, size })
   return (
-    <span
-      className="text"
-      data-testid="attachment"
-      data-media={body.media}
-      dir="auto"
-      title={t("chat.attachmentElsewhere")}
-    >
+    <span className="text" data-testid="attachment" data-media={body.media} dir="auto">
       📎 {label}
       {body.caption !== "" && (
         <>

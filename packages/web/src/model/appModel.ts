@@ -1,4 +1,4 @@
-import type { KithClient, KithEvent, MessageView } from "@kith/core"
+import { webBlobSource, type KithClient, type KithEvent, type MessageView } from "@kith/core"
 import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
@@ -33,6 +33,7 @@ import {
   type SystemFact,
   type SystemLine,
 } from "./systemLines"
+import { isPhoto, preparePhoto } from "../media/prepareMedia"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
@@ -671,6 +672,52 @@ export class AppModel {
     } finally {
       this.pendingSends--
       this.touch(chatId)
+    }
+  }
+
+  /**
+   * Encrypts and uploads a file or photo, then sends it. Photos are encoded
+   * again first (prepareMedia.ts): their location and camera metadata never
+   * leave the device.
+   */
+  async sendFile(
+    chatId: string,
+    file: File,
+    onProgress: (sent: number, total: number) => void,
+  ): Promise<void> {
+    const client = await this.engine()
+    const input = isPhoto(file)
+      ? await preparePhoto(file).then((photo) => ({
+          kind: "photo" as const,
+          source: webBlobSource(photo.blob),
+          contentType: "image/jpeg",
+          fileName: file.name.replace(/\.[^.]*$/, "") + ".jpg",
+          width: photo.width,
+          height: photo.height,
+          thumbnail: photo.thumbnail,
+        }))
+      : { kind: "file" as const, source: webBlobSource(file), contentType: file.type, fileName: file.name }
+    this.pendingSends++
+    try {
+      const message = await client.sendAttachment(chatId, input, { onProgress })
+      this.sent.add(message.id)
+    } finally {
+      this.pendingSends--
+      this.touch(chatId)
+    }
+  }
+
+  /** Downloads and decrypts an attachment into a Blob; fails with KITH_ERR_DECRYPT rather than yield broken media. */
+  async attachmentBlob(chatId: string, messageId: string): Promise<{ blob: Blob; fileName: string }> {
+    const client = await this.engine()
+    const message = this.loaded.get(chatId)?.find((m) => m.id === messageId)
+    if (!message?.attachment) throw new Error("no such attachment")
+    const parts: Uint8Array<ArrayBuffer>[] = []
+    for await (const part of client.downloadAttachment(message.attachment)) parts.push(new Uint8Array(part))
+    const a = message.attachment
+    return {
+      blob: new Blob(parts, { type: a.contentType || "application/octet-stream" }),
+      fileName: a.fileName,
     }
   }
 

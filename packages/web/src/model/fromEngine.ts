@@ -89,6 +89,7 @@ export function chatMessageOf(
         size: a.size,
         durationMs: a.durationMs,
         caption: m.body,
+        ...(a.thumbnail ? { thumbnail: `data:image/jpeg;base64,${toBase64(a.thumbnail)}` } : {}),
       },
       state: m.outgoing ? (showReceipts && m.readBy.length > 0 ? "read" : "sent") : undefined,
     }
@@ -136,4 +137,10 @@ export function failedMessageOf(f: FailedSend): ChatMessage {
     body: { kind: "text", text: f.text, replyTo: f.replyTo ? { id: f.replyTo } : undefined },
     state: "failed",
   }
+}
+
+/** base64url (the engine's) to the standard base64 a data: URL wants. */
+function toBase64(b64url: string): string {
+  const b64 = b64url.replace(/-/g, "+").replace(/_/g, "/")
+  return b64 + "=".repeat((4 - (b64.length % 4)) % 4)
 }

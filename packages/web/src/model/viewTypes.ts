@@ -57,6 +57,8 @@ export interface ChatMessage {
         size: number
         durationMs?: number
         caption: string
+        /** A data: URL of the small preview a photo carries inside its message. */
+        thumbnail?: string
       }
     | { kind: "system"; event: SystemEvent }
   state?: DeliveryState
