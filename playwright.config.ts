@@ -7,6 +7,16 @@ import { defineConfig } from "@playwright/test"
  * and one browser with several contexts plays several people.
  */
 export const chromiumPath = process.env.KITH_CHROMIUM ?? "/usr/bin/chromium"
+/** Every spec's Chromium flags (the voice spec adds fake audio capture to these). */
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+]
 
 export default defineConfig({
   testDir: "e2e/web",
@@ -28,15 +38,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromiumPath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: chromiumArgs,
     },
   },
 })

@@ -66,6 +66,15 @@ export function ChatScreen({ chatId }: { chatId: string }) {
           .attachmentBlob(chatId, m.id)
           .then(({ blob, fileName }) => saveBlob(blob, fileName || "attachment"))
           .catch(fail),
+      loadAttachment: (m: ChatMessage) =>
+        model.attachmentBlob(chatId, m.id).then(
+          ({ blob }) => blob,
+          (e: unknown) => {
+            fail(e)
+            throw e
+          },
+        ),
+      onPlayed: (m: ChatMessage) => void model.markPlayed(chatId, m.id).catch(fail),
     }),
     [model, chatId, fail],
   )
@@ -148,6 +157,8 @@ export function ChatScreen({ chatId }: { chatId: string }) {
         disabled={chat.left === true}
         onCancelReply={() => setReplyTo(undefined)}
         onDraft={(text) => model.setDraft(chatId, text)}
+        onVoice={(note) => void model.sendVoice(chatId, note).catch(fail)}
+        onVoiceError={fail}
         onAttach={(file) => {
           const id = ++uploadIds
           setUploads((all) => [...all, { id, name: file.name, sent: 0, total: file.size }])

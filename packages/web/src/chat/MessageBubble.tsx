@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next"
 import { formatNumber, formatTime } from "../i18n/format"
 import type { ChatMessage, DeliveryState } from "../model/viewTypes"
 import { SystemLine } from "./SystemLine"
+import { VoicePlayer } from "./VoicePlayer"
 
 export interface BubbleActions {
   onReply(message: ChatMessage): void
@@ -10,6 +11,9 @@ export interface BubbleActions {
   onRetry(message: ChatMessage): void
   /** Downloads, decrypts and saves an attachment. */
   onSave(message: ChatMessage): void
+  /** Downloads and decrypts an attachment for playing here. */
+  loadAttachment(message: ChatMessage): Promise<Blob>
+  onPlayed(message: ChatMessage): void
   onSelect(id: string | undefined): void
 }
 
@@ -72,6 +76,14 @@ export const MessageBubble = memo(function MessageBubble({
               <img className="thumbnail" src={body.thumbnail} alt="" data-testid="thumbnail" />
             )}
             <AttachmentLabel body={body} />
+            {body.media === "voice" && (
+              <VoicePlayer
+                waveform={body.waveform ?? []}
+                played={body.played === true}
+                load={() => actions.loadAttachment(message)}
+                onPlayed={() => actions.onPlayed(message)}
+              />
+            )}
             <button
               type="button"
               className="button small secondary"

@@ -34,6 +34,7 @@ import {
   type SystemLine,
 } from "./systemLines"
 import { isPhoto, preparePhoto } from "../media/prepareMedia"
+import type { VoiceNote } from "../media/voiceRecorder"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
@@ -705,6 +706,31 @@ export class AppModel {
       this.pendingSends--
       this.touch(chatId)
     }
+  }
+
+  /** Sends a recorded voice message. */
+  async sendVoice(chatId: string, note: VoiceNote): Promise<void> {
+    const client = await this.engine()
+    this.pendingSends++
+    try {
+      const message = await client.sendAttachment(chatId, {
+        kind: "voice",
+        source: webBlobSource(note.blob),
+        contentType: note.contentType,
+        durationMs: note.durationMs,
+        waveform: note.waveform,
+      })
+      this.sent.add(message.id)
+    } finally {
+      this.pendingSends--
+      this.touch(chatId)
+    }
+  }
+
+  /** Remembers that a voice message was played here. */
+  async markPlayed(chatId: string, messageId: string): Promise<void> {
+    await (await this.engine()).markPlayed(chatId, messageId)
+    this.touch(chatId)
   }
 
   /** Downloads and decrypts an attachment into a Blob; fails with KITH_ERR_DECRYPT rather than yield broken media. */

@@ -36,6 +36,8 @@ describe("attachment messages in the web view model", () => {
       size: 5000,
       durationMs: 4200,
       caption: "the view",
+      waveform: [],
+      played: false,
     })
     expect(message.senderName).toBe("Alice")
   })

@@ -90,6 +90,7 @@ export function chatMessageOf(
         durationMs: a.durationMs,
         caption: m.body,
         ...(a.thumbnail ? { thumbnail: `data:image/jpeg;base64,${toBase64(a.thumbnail)}` } : {}),
+        ...(a.kind === "voice" ? { waveform: a.waveform ?? [], played: a.played === true } : {}),
       },
       state: m.outgoing ? (showReceipts && m.readBy.length > 0 ? "read" : "sent") : undefined,
     }

@@ -59,6 +59,9 @@ export interface ChatMessage {
         caption: string
         /** A data: URL of the small preview a photo carries inside its message. */
         thumbnail?: string
+        /** Voice: loudness per bar (0-255), and whether it was played here. */
+        waveform?: number[]
+        played?: boolean
       }
     | { kind: "system"; event: SystemEvent }
   state?: DeliveryState

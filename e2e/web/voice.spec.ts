@@ -1,0 +1,76 @@
+import { expect, test } from "@playwright/test"
+import { chromiumArgs, chromiumPath } from "../../playwright.config"
+import { befriend, openChat, register, watchPage, type Person } from "./support/people"
+
+/**
+ * A voice message recorded from Chromium's fake microphone (its capture
+ * flags only here: this file gets a browser of its own) and played by the
+ * other person, whose copy goes from unplayed to played.
+ */
+test.use({
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+  },
+})
+
+test.describe.serial("voice messages", () => {
+  let alice: Person
+  let bob: Person
+  const problems: string[] = []
+
+  test.beforeAll(async ({ browser }) => {
+    alice = await register(browser, "Alice")
+    bob = await register(browser, "Bob")
+    watchPage(alice.page, problems)
+    watchPage(bob.page, problems)
+    await befriend(alice, bob)
+    await openChat(alice, "Bob")
+    await openChat(bob, "Alice")
+  })
+
+  test.afterAll(async () => {
+    await alice?.context.close()
+    await bob?.context.close()
+  })
+
+  test.afterEach(() => {
+    expect(problems).toEqual([])
+  })
+
+  test("one records a voice message, the other plays it and it counts as played", async () => {
+    await alice.page.getByTestId("record-voice").click()
+    // Record until the counter shows two seconds of sound, then send.
+    await expect(alice.page.getByTestId("recording")).toContainText(/\b[2-9] s/, { timeout: 30_000 })
+    await alice.page.getByTestId("stop-voice").click()
+    await expect(alice.page.getByTestId("recording")).toHaveCount(0)
+
+    const player = bob.page.getByTestId("voice-player")
+    await expect(player).toBeVisible({ timeout: 60_000 })
+    await expect(player).toHaveAttribute("data-played", "false")
+    await expect(player.locator(".bar")).not.toHaveCount(0) // the waveform came with it
+    await player.getByTestId("play-voice").click()
+    await expect(player).toHaveAttribute("data-played", "true")
+    await expect
+      .poll(async () => Number(await player.getByTestId("voice-progress").getAttribute("value")), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(0)
+  })
+
+  test("a recording can be cancelled: nothing is sent", async () => {
+    const before = await bob.page.getByTestId("voice-player").count()
+    await alice.page.getByTestId("record-voice").click()
+    await expect(alice.page.getByTestId("recording")).toBeVisible()
+    await alice.page.getByTestId("cancel-voice").click()
+    await expect(alice.page.getByTestId("recording")).toHaveCount(0)
+    await alice.page.getByTestId("composer").fill("after the cancelled one")
+    await alice.page.getByTestId("send").click()
+    await expect(
+      bob.page.getByTestId("message-text").getByText("after the cancelled one", { exact: true }),
+    ).toBeVisible({
+      timeout: 60_000,
+    })
+    expect(await bob.page.getByTestId("voice-player").count()).toBe(before)
+  })
+})
