@@ -95,6 +95,12 @@ test.describe.serial("photos and files", () => {
     })
     await expect(bubble).toBeVisible({ timeout: 60_000 })
     await expect(bubble.getByTestId("thumbnail")).toBeVisible()
+    await bubble.getByTestId("open-photo").click()
+    const full = bob.page.getByTestId("photo-viewer-image")
+    await expect(full).toBeVisible()
+    await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64)
+    await bob.page.getByTestId("close-viewer").click()
+    await expect(bob.page.getByTestId("photo-viewer")).toHaveCount(0)
     const downloading = bob.page.waitForEvent("download")
     await bubble.getByTestId("save-attachment").click()
     const download = await downloading

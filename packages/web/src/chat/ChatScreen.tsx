@@ -5,6 +5,7 @@ import { hrefOf } from "../app/route"
 import { TopBar } from "../components/TopBar"
 import type { ChatMessage } from "../model/viewTypes"
 import { Composer } from "./Composer"
+import { PhotoViewer } from "./PhotoViewer"
 import { MessageList } from "./MessageList"
 import { firstUnreadOf } from "./timeline"
 import { errorText } from "../screens/useAsyncAction"
@@ -31,6 +32,13 @@ export function ChatScreen({ chatId }: { chatId: string }) {
   const messages = state.messages[chatId]
   const [replyTo, setReplyTo] = useState<ChatMessage>()
   const [error, setError] = useState<string>()
+  const [viewer, setViewer] = useState<string>()
+  const closeViewer = useCallback(() => {
+    setViewer((url) => {
+      if (url) URL.revokeObjectURL(url)
+      return undefined
+    })
+  }, [])
   const [uploads, setUploads] = useState<{ id: number; name: string; sent: number; total: number }[]>([])
   // Where the unread marker sits is decided when the chat opens, then kept while reading.
   const [unread, setUnread] = useState<{ id?: string; count: number }>()
@@ -75,6 +83,11 @@ export function ChatScreen({ chatId }: { chatId: string }) {
           },
         ),
       onPlayed: (m: ChatMessage) => void model.markPlayed(chatId, m.id).catch(fail),
+      onOpenPhoto: (m: ChatMessage) =>
+        void model
+          .attachmentBlob(chatId, m.id)
+          .then(({ blob }) => setViewer(URL.createObjectURL(blob)))
+          .catch(fail),
     }),
     [model, chatId, fail],
   )
@@ -139,6 +152,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       ) : (
         <p className="placeholder">{t("common.loading")}</p>
       )}
+      {viewer && <PhotoViewer url={viewer} onClose={closeViewer} />}
       {uploads.map((u) => (
         <div className="upload" key={u.id} data-testid="upload">
           <span>{t("chat.uploading", { name: u.name })}</span>

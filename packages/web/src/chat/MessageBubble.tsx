@@ -14,6 +14,8 @@ export interface BubbleActions {
   /** Downloads and decrypts an attachment for playing here. */
   loadAttachment(message: ChatMessage): Promise<Blob>
   onPlayed(message: ChatMessage): void
+  /** Shows a photo full screen. */
+  onOpenPhoto(message: ChatMessage): void
   onSelect(id: string | undefined): void
 }
 
@@ -73,7 +75,18 @@ export const MessageBubble = memo(function MessageBubble({
         {body.kind === "attachment" && (
           <>
             {body.thumbnail && (
-              <img className="thumbnail" src={body.thumbnail} alt="" data-testid="thumbnail" />
+              <button
+                type="button"
+                className="thumbnail-button"
+                aria-label={t("chat.openPhoto")}
+                onClick={(e) => {
+                  e.stopPropagation()
+                  actions.onOpenPhoto(message)
+                }}
+                data-testid="open-photo"
+              >
+                <img className="thumbnail" src={body.thumbnail} alt="" data-testid="thumbnail" />
+              </button>
             )}
             <AttachmentLabel body={body} />
             {body.media === "voice" && (
