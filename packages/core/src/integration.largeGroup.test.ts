@@ -131,5 +131,7 @@ describe("a group of 50 devices", () => {
     expect(leaverHeard).toBe(0)
     expect((await leaver.phone.messages(group.id)).map((m) => m.body)).not.toContain("after the removal")
     expect((await leaver.laptop.conversation(group.id)).status).toBe("removed")
-  })
+    // About 17 s alone; on two busy cores beside other suites it has needed more than the
+    // default minute. The limit only turns a hang into a failure.
+  }, 240_000)
 })
