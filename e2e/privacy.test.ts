@@ -13,69 +13,19 @@ import { join } from "node:path"
 import { Writable } from "node:stream"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { bytesSource, KithClient, MemoryStore, type KithEvent } from "@kith/core"
-import { nodeWebSocket } from "@kith/core/node"
+import { bytesSource } from "@kith/core"
 import { isBlobBucket } from "@kith/protocol"
 import { startServer, type RunningServer } from "@kith/server"
+import { AuditSession, nextEvent, occurs } from "./support/auditSession"
 
 let dir: string
 let server: RunningServer
 const logLines: string[] = []
-const clients: KithClient[] = []
-const keyPackages = { target: 6, lowWater: 3 }
-
-/** Every string the audit must not find anywhere on the server. */
-const secrets: string[] = []
-const secret = (text: string) => (secrets.push(text), text)
+const session = new AuditSession()
+const { clients, secrets } = session
+const secret = (text: string) => session.secret(text)
 /** The plaintext bytes of every attachment sent. */
 const attachmentPlaintexts: Uint8Array[] = []
-
-function nextEvent<T extends KithEvent["type"]>(
-  client: KithClient,
-  type: T,
-  match: (event: Extract<KithEvent, { type: T }>) => boolean = () => true,
-): Promise<Extract<KithEvent, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error(`no ${type} event`))), 30_000)
-    const off = client.on((event) => {
-      if (event.type === type && match(event as Extract<KithEvent, { type: T }>)) {
-        clearTimeout(timer)
-        off()
-        resolve(event as Extract<KithEvent, { type: T }>)
-      }
-    })
-  })
-}
-
-async function person(name: string, username: string): Promise<KithClient> {
-  const client = await KithClient.open({
-    serverUrl: server.url,
-    store: new MemoryStore(),
-    webSocket: nodeWebSocket,
-    keyPackages,
-  })
-  clients.push(client)
-  await client.register({ displayName: secret(name) })
-  await client.connect()
-  await client.claimUsername(secret(username))
-  return client
-}
-
-async function befriend(a: KithClient, b: KithClient): Promise<string> {
-  const requested = nextEvent(b, "friend-request")
-  const { conversationId } = await a.sendFriendRequest(b.username!, secret("Greetings from a friend request"))
-  await requested
-  const accepted = nextEvent(a, "friend-accepted")
-  await b.acceptFriendRequest(conversationId)
-  await accepted
-  return conversationId
-}
-
-async function say(from: KithClient, to: KithClient[], conversationId: string, text: string) {
-  const arrivals = to.map((c) => nextEvent(c, "message", (e) => e.message.body === text))
-  await from.sendText(conversationId, secret(text))
-  await Promise.all(arrivals)
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kith-privacy-"))
@@ -93,12 +43,15 @@ beforeAll(async () => {
     }),
   })
 
+  const person = (name: string, username: string) => session.person(server.url, name, username)
+  const say = session.say.bind(session)
+  const greeting = "Greetings from a friend request"
   const alice = await person("Alice Liddell", "wonderland_alice")
   const bob = await person("Bob Marley", "bob_the_builder")
   const carol = await person("Carol Danvers", "captain_carol")
 
-  const aliceBob = await befriend(alice, bob)
-  await befriend(alice, carol)
+  const aliceBob = await session.befriend(alice, bob, greeting)
+  await session.befriend(alice, carol, greeting)
   await say(alice, [bob], aliceBob, "Meet me at the old library at nine")
   await say(bob, [alice], aliceBob, "I will bring the documents")
 
@@ -114,18 +67,7 @@ beforeAll(async () => {
   await renamed
   await say(carol, [alice, bob], group.id, "Carol reporting from the field")
 
-  const { code, done } = await bob.createLinkCode()
-  const bobLaptop = await KithClient.linkDevice({
-    serverUrl: server.url,
-    store: new MemoryStore(),
-    code,
-    webSocket: nodeWebSocket,
-    keyPackages,
-  })
-  clients.push(bobLaptop)
-  await bobLaptop.connect()
-  await done
-  await bobLaptop.sync()
+  const bobLaptop = await session.link(bob, server.url)
   await say(alice, [bob, bobLaptop], aliceBob, "Bob, your laptop can read this too")
 
   // Attachments: a file whose every byte is known, a photo, a voice note; one forwarded to the group.
@@ -155,7 +97,7 @@ beforeAll(async () => {
 }, 240_000)
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
+  await session.close()
   await server?.close()
   rmSync(dir, { recursive: true, force: true })
 })
@@ -165,17 +107,6 @@ function serverFiles(root = join(dir, "server")): Buffer[] {
   return readdirSync(root, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? serverFiles(join(root, entry.name)) : [readFileSync(join(root, entry.name))],
   )
-}
-
-/** Looks for the text as UTF-8 and as UTF-16 (either byte order), case-insensitively for ASCII. */
-function occurs(haystack: Buffer, text: string): boolean {
-  const lower = haystack.toString("latin1").toLowerCase()
-  const needles = [
-    Buffer.from(text.toLowerCase(), "utf8").toString("latin1"),
-    Buffer.from(text.toLowerCase(), "utf16le").toString("latin1"),
-    Buffer.from(text.toLowerCase(), "utf16le").swap16().toString("latin1"),
-  ]
-  return needles.some((n) => lower.includes(n))
 }
 
 describe("privacy audit", () => {

@@ -9,80 +9,33 @@
 import { readdirSync, readFileSync, statSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { KithClient, MemoryStore, type KithEvent } from "@kith/core"
-import { nodeWebSocket } from "@kith/core/node"
 import type { Redis } from "ioredis"
 import { startCluster, type Cluster } from "./support/cluster"
+import { AuditSession, nextEvent, occurs } from "../support/auditSession"
 import { connectRedis } from "../../packages/server/src/cluster/redisClient"
 import { keysUnder, testRedisUrl } from "../../packages/server/src/testing/redisPrefix"
 
 let cluster: Cluster
 let redis: Redis
-const clients: KithClient[] = []
-const keyPackages = { target: 6, lowWater: 3 }
+const session = new AuditSession()
+const { clients, secrets } = session
 const startedAt = Date.now()
 const inventory = readFileSync(new URL("../../docs/data-inventory.md", import.meta.url), "utf8")
-
-/** Every string the audit must not find anywhere in the cluster. */
-const secrets: string[] = []
-const secret = (text: string) => (secrets.push(text), text)
-
-function nextEvent<T extends KithEvent["type"]>(
-  client: KithClient,
-  type: T,
-  match: (event: Extract<KithEvent, { type: T }>) => boolean = () => true,
-): Promise<Extract<KithEvent, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (off(), reject(new Error(`no ${type} event`))), 30_000)
-    const off = client.on((event) => {
-      if (event.type === type && match(event as Extract<KithEvent, { type: T }>)) {
-        clearTimeout(timer)
-        off()
-        resolve(event as Extract<KithEvent, { type: T }>)
-      }
-    })
-  })
-}
-
-async function person(name: string, username: string, node: number): Promise<KithClient> {
-  const client = await KithClient.open({
-    serverUrl: cluster.nodes[node]!.url,
-    store: new MemoryStore(),
-    webSocket: nodeWebSocket,
-    keyPackages,
-  })
-  clients.push(client)
-  await client.register({ displayName: secret(name) })
-  await client.connect()
-  await client.claimUsername(secret(username))
-  return client
-}
-
-async function befriend(a: KithClient, b: KithClient): Promise<string> {
-  const requested = nextEvent(b, "friend-request")
-  const { conversationId } = await a.sendFriendRequest(b.username!, secret("Greetings across the cluster"))
-  await requested
-  const accepted = nextEvent(a, "friend-accepted")
-  await b.acceptFriendRequest(conversationId)
-  await accepted
-  return conversationId
-}
-
-async function say(from: KithClient, to: KithClient[], conversationId: string, text: string) {
-  const arrivals = to.map((c) => nextEvent(c, "message", (e) => e.message.body === text))
-  await from.sendText(conversationId, secret(text))
-  await Promise.all(arrivals)
-}
 
 beforeAll(async () => {
   cluster = await startCluster(2)
   redis = await connectRedis(testRedisUrl, () => undefined)
+  const person = (name: string, username: string, node: number) =>
+    session.person(cluster.nodes[node]!.url, name, username)
+  const say = session.say.bind(session)
+  const secret = (text: string) => session.secret(text)
+  const greeting = "Greetings across the cluster"
   const alice = await person("Alice Liddell", "cluster_alice", 0)
   const bob = await person("Bob Marley", "cluster_bob", 1)
   const carol = await person("Carol Danvers", "cluster_carol", 0)
 
-  const aliceBob = await befriend(alice, bob)
-  await befriend(bob, carol)
+  const aliceBob = await session.befriend(alice, bob, greeting)
+  await session.befriend(bob, carol, greeting)
   await say(alice, [bob], aliceBob, "Meet me at the harbour at dawn")
   await say(bob, [alice], aliceBob, "I will bring the maps")
   const group = await bob.createGroup(secret("Harbour Watch Society"), [alice.accountId, carol.accountId])
@@ -93,18 +46,7 @@ beforeAll(async () => {
   await say(carol, [alice, bob], group.id, "Carol on the north pier")
 
   // Bob links a laptop through the other node: the linking slot lives in Redis.
-  const { code, done } = await bob.createLinkCode()
-  const laptop = await KithClient.linkDevice({
-    serverUrl: cluster.nodes[0]!.url,
-    store: new MemoryStore(),
-    code,
-    webSocket: nodeWebSocket,
-    keyPackages,
-  })
-  clients.push(laptop)
-  await laptop.connect()
-  await done
-  await laptop.sync()
+  const laptop = await session.link(bob, cluster.nodes[0]!.url)
   await say(alice, [bob, laptop], aliceBob, "Bob, your laptop reads this through another node")
   await Promise.all(clients.map((c) => c.sync()))
   // Everything the database wrote is in its files before they are read.
@@ -112,20 +54,10 @@ beforeAll(async () => {
 }, 240_000)
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
+  await session.close()
   redis?.disconnect()
   await cluster?.close()
 })
-
-/** Looks for the text as UTF-8 and as UTF-16 (either byte order), case-insensitively for ASCII. */
-function occurs(haystack: Buffer, text: string): boolean {
-  const lower = haystack.toString("latin1").toLowerCase()
-  return [
-    Buffer.from(text.toLowerCase(), "utf8"),
-    Buffer.from(text.toLowerCase(), "utf16le"),
-    Buffer.from(text.toLowerCase(), "utf16le").swap16(),
-  ].some((n) => lower.includes(n.toString("latin1")))
-}
 
 async function tables(): Promise<string[]> {
   const rows = await cluster.database.query<{ table_name: string }>(
