@@ -1,4 +1,4 @@
-import { spawnTs, portOf, stop, tempDir } from "./lib/processes"
+import { runLoad, spawnTs, portOf, stop, tempDir } from "./lib/processes"
 import { median, type RunFigures } from "./lib/stats"
 import { createTestDatabase } from "../packages/server/src/testing/postgresDatabase"
 import { clearPrefix, testRedisPrefix, testRedisUrl } from "../packages/server/src/testing/redisPrefix"
@@ -12,13 +12,9 @@ export interface ClusterScenario {
   repeats: number
 }
 
-async function runLoad(options: object): Promise<RunFigures> {
-  const child = spawnTs("bench/clusterLoad.ts", [JSON.stringify(options)], {}, 1)
-  let out = ""
-  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()))
-  const code = await new Promise((r) => child.once("exit", r))
-  if (code !== 0) throw new Error(`cluster load generator failed (${code})`)
-  return JSON.parse(out.trim().split("\n").pop()!) as RunFigures
+/** The one load generator (bench/load.ts), with each pair's devices on the given nodes. */
+function runClusterLoad(options: ClusterScenario & { urls: string[] }): Promise<RunFigures> {
+  return runLoad<RunFigures>({ target: "kith", url: options.urls[0], ...options })
 }
 
 function node(env: Record<string, string>, dataDir: string, core: number) {
@@ -36,7 +32,7 @@ async function singleNode(scenario: ClusterScenario): Promise<RunFigures> {
   const server = node({}, data.path, 0)
   try {
     const url = `http://127.0.0.1:${await portOf(server)}`
-    return await runLoad({ ...scenario, urls: [url] })
+    return await runClusterLoad({ ...scenario, urls: [url] })
   } finally {
     await stop(server)
     data.remove()
@@ -56,7 +52,7 @@ async function twoNodes(scenario: ClusterScenario): Promise<RunFigures> {
     const second = node(env, data[1]!.path, 1)
     nodes.push(second)
     const b = await portOf(second)
-    return await runLoad({ ...scenario, urls: [`http://127.0.0.1:${a}`, `http://127.0.0.1:${b}`] })
+    return await runClusterLoad({ ...scenario, urls: [`http://127.0.0.1:${a}`, `http://127.0.0.1:${b}`] })
   } finally {
     for (const n of nodes) await stop(n)
     for (const d of data) d.remove()

@@ -1,6 +1,8 @@
 /**
  * The load generator, run in its own process: `tsx bench/load.ts <json>` with
- * { target: "kith" | "floor", url, pairs, messagesPerSender, window, payloadBytes }.
+ * { target: "kith" | "floor", url, urls?, pairs, messagesPerSender, window, payloadBytes }.
+ * With `urls` (Kith only), the two devices of a pair connect to urls[0] and
+ * urls[1], so every message crosses nodes (the cluster scenario).
  * Devices are paired; each device keeps `window` messages in flight to its
  * partner (closed loop) until it has sent `messagesPerSender`. Latency is from
  * the send call to the partner's receipt of the payload. Prints one JSON line.
@@ -12,6 +14,8 @@ import { summarise } from "./lib/stats"
 interface LoadOptions {
   target: "kith" | "floor"
   url: string
+  /** Kith only: device i of each pair uses urls[i % urls.length] instead of url. */
+  urls?: string[]
   pairs: number
   messagesPerSender: number
   window: number
@@ -41,16 +45,17 @@ interface Endpoint {
 
 async function kithEndpoints(): Promise<Endpoint[][]> {
   const pairs: Endpoint[][] = []
+  const nodeOf = (i: number) => (options.urls ? options.urls[i % options.urls.length]! : options.url)
   for (let p = 0; p < options.pairs; p++) {
     const devices: BenchDevice[] = [
-      await registerBenchDevice(options.url),
-      await registerBenchDevice(options.url),
+      await registerBenchDevice(nodeOf(0)),
+      await registerBenchDevice(nodeOf(1)),
     ]
     const endpoints: Endpoint[] = []
     for (const [i, me] of devices.entries()) {
       const partner = devices[1 - i]!
-      const inbox = await FrameSocket.open(options.url)
-      const outbox = await FrameSocket.open(options.url) // sealed sends: unauthenticated, as real clients do
+      const inbox = await FrameSocket.open(nodeOf(i))
+      const outbox = await FrameSocket.open(nodeOf(i)) // sealed sends: unauthenticated, as real clients do
       const endpoint: Endpoint = {
         onDelivered: () => {},
         send: () =>
