@@ -1,14 +1,5 @@
 import { expect, test } from "@playwright/test"
-import {
-  befriend,
-  chatRow,
-  messages,
-  openChat,
-  register,
-  send,
-  watchPage,
-  type Person,
-} from "./support/people"
+import { chatRow, messages, openChat, send, twoFriends, type Person } from "./support/people"
 
 /**
  * Two people in two browser contexts: register, become friends by username,
@@ -21,11 +12,7 @@ test.describe.serial("two people chatting", () => {
   const problems: string[] = []
 
   test.beforeAll(async ({ browser }) => {
-    alice = await register(browser, "Alice")
-    bob = await register(browser, "Bob")
-    watchPage(alice.page, problems)
-    watchPage(bob.page, problems)
-    await befriend(alice, bob)
+    ;[alice, bob] = await twoFriends(browser, problems)
   })
 
   test.afterAll(async () => {

@@ -1,7 +1,7 @@
 import { randomFillSync } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import { expect, test, type Page } from "@playwright/test"
-import { befriend, openChat, register, watchPage, type Person } from "./support/people"
+import { twoFriends, type Person } from "./support/people"
 
 /**
  * Photos and files in the browser: a photo whose EXIF holds GPS coordinates
@@ -64,13 +64,7 @@ test.describe.serial("photos and files", () => {
   const problems: string[] = []
 
   test.beforeAll(async ({ browser }) => {
-    alice = await register(browser, "Alice")
-    bob = await register(browser, "Bob")
-    watchPage(alice.page, problems)
-    watchPage(bob.page, problems)
-    await befriend(alice, bob)
-    await openChat(alice, "Bob")
-    await openChat(bob, "Alice")
+    ;[alice, bob] = await twoFriends(browser, problems, { chatOpen: true })
   })
 
   test.afterAll(async () => {

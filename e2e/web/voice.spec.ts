@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test"
 import { chromiumArgs, chromiumPath } from "../../playwright.config"
-import { befriend, openChat, register, watchPage, type Person } from "./support/people"
+import { twoFriends, type Person } from "./support/people"
 
 /**
  * A voice message recorded from Chromium's fake microphone (its capture
@@ -20,13 +20,7 @@ test.describe.serial("voice messages", () => {
   const problems: string[] = []
 
   test.beforeAll(async ({ browser }) => {
-    alice = await register(browser, "Alice")
-    bob = await register(browser, "Bob")
-    watchPage(alice.page, problems)
-    watchPage(bob.page, problems)
-    await befriend(alice, bob)
-    await openChat(alice, "Bob")
-    await openChat(bob, "Alice")
+    ;[alice, bob] = await twoFriends(browser, problems, { chatOpen: true })
   })
 
   test.afterAll(async () => {

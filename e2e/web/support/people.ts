@@ -107,6 +107,27 @@ export async function befriend(from: Person, to: Person): Promise<void> {
   }
 }
 
+/**
+ * Alice and Bob, each in their own context, friends, with their pages watched
+ * for problems; with `chatOpen`, each has the other's chat open.
+ */
+export async function twoFriends(
+  browser: Browser,
+  problems: string[],
+  { chatOpen = false } = {},
+): Promise<[Person, Person]> {
+  const alice = await register(browser, "Alice")
+  const bob = await register(browser, "Bob")
+  watchPage(alice.page, problems)
+  watchPage(bob.page, problems)
+  await befriend(alice, bob)
+  if (chatOpen) {
+    await openChat(alice, "Bob")
+    await openChat(bob, "Alice")
+  }
+  return [alice, bob]
+}
+
 /** Opens the chat titled `title` from the chat list. */
 export async function openChat(person: Person, title: string): Promise<void> {
   await person.page.goto("/#/chats")
