@@ -23,6 +23,7 @@ export const ErrorCode = {
   Unavailable: "KITH_ERR_UNAVAILABLE",
   Internal: "KITH_ERR_INTERNAL",
   QuotaExceeded: "KITH_ERR_QUOTA_EXCEEDED",
+  Overloaded: "KITH_ERR_OVERLOADED",
   // Client-side codes: raised by the engine, never sent by a server.
   Network: "KITH_ERR_NETWORK",
   Decrypt: "KITH_ERR_DECRYPT",
@@ -48,6 +49,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 export const retryableCodes: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.RateLimited,
   ErrorCode.Unavailable,
+  ErrorCode.Overloaded,
   ErrorCode.Network,
 ])
 
@@ -96,6 +98,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   KITH_ERR_UNAVAILABLE: 503,
   KITH_ERR_INTERNAL: 500,
   KITH_ERR_QUOTA_EXCEEDED: 413,
+  KITH_ERR_OVERLOADED: 503,
   KITH_ERR_NETWORK: 503,
   KITH_ERR_DECRYPT: 400,
   KITH_ERR_UNTRUSTED_DEVICE: 400,
