@@ -13,7 +13,9 @@ import { startSweeper, sweepOnce } from "./maintenance"
 import { BlobService } from "./blobs/blobService"
 import { FsBlobStore } from "./blobs/fsBlobStore"
 import { join } from "node:path"
+import { registeredRoutesOf } from "./http/registeredRoutes"
 import { MAX_BLOB_BYTES } from "@kith/protocol"
+import { MAX_PENDING_WRITE_BYTES, WriteAdmission } from "./delivery/writeAdmission"
 
 export type { ServerConfig } from "./config"
 export type { SweepResult } from "./storage/store"
@@ -22,6 +24,8 @@ export interface RunningServer {
   /** http://host:port */
   url: string
   port: number
+  /** Every route the server answers, as "METHOD /url" (what the authorisation test checks). */
+  routes: readonly string[]
   /** Runs the expiry sweep now (with the configured clock), as the minute timer does. */
   sweep(): Promise<SweepResult>
   close(): Promise<void>
@@ -64,6 +68,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       logger,
       connections: new ConnectionRegistry(),
       blobs: await BlobService.open(blobStore, blobLimits, clock),
+      admission: new WriteAdmission(resolved.maxPendingWrites, MAX_PENDING_WRITE_BYTES),
     }
     const app = await buildApp(ctx)
     await app.listen({
@@ -79,6 +84,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {
       url: `http://${host}:${port}`,
       port,
+      routes: registeredRoutesOf(app),
       sweep: () => sweepOnce(ctx),
       close: () => {
         closing ??= (async () => {

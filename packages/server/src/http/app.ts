@@ -25,6 +25,7 @@ import { profileHandlers } from "./handlers/profiles"
 import { keyPackageHandlers } from "./handlers/keyPackages"
 import { provisioningHandlers } from "./handlers/provisioning"
 import { registerBlobRoutes } from "../blobs/tusRoutes"
+import { recordRoutes } from "./registeredRoutes"
 
 const knownMethods = new Set(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
 const quietRoutes = new Set(["/healthz", "/metrics"])
@@ -41,6 +42,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     exposeHeadRoutes: false,
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  recordRoutes(app)
 
   app.setErrorHandler((error, request, reply) => {
     const result = errorReplyOf(error, routeNameOf(request))
