@@ -27,6 +27,7 @@ const message = (fields: Partial<MessageView>): MessageView => ({
   outgoing: false,
   read: false,
   readBy: [],
+  deliveredTo: [],
   ...fields,
 })
 

@@ -17,6 +17,8 @@ import { defaultKeyPackagePolicy, type KeyPackagePolicy } from "./keyPackages"
 import { createLinkCode, joinWithLinkCode } from "./linking"
 import { listMessages, toView } from "./messageLog"
 import { markRead, recall, sendText } from "./messaging"
+import { outboxStates } from "./outbox"
+import { resend } from "./resend"
 import {
   downloadAttachment,
   forwardAttachment,
@@ -261,7 +263,15 @@ export class KithClient implements AsyncIterable<KithEvent> {
     if (!this.engine.conversations.get(conversationId)) {
       throw new KithError(ErrorCode.NoSuchConversation, "no such conversation")
     }
-    return (await listMessages(this.engine.store, conversationId)).map((m) => toView(conversationId, m))
+    const outbox = await outboxStates(this.engine, conversationId)
+    return (await listMessages(this.engine.store, conversationId)).map((m) =>
+      toView(conversationId, m, outbox.get(m.id)),
+    )
+  }
+
+  /** Sends again a message the server refused (its view's `outbox` is "failed"). */
+  resend(conversationId: string, messageId: string): Promise<MessageView> {
+    return resend(this.engine, conversationId, messageId)
   }
 
   sendText(conversationId: string, body: string, options: { replyTo?: string } = {}): Promise<MessageView> {

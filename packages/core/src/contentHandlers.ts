@@ -11,6 +11,7 @@ import {
 } from "./profileContent"
 import { fromMe, id, type Received } from "./received"
 import { onAttachment } from "./attachments/receiveAttachment"
+import { onDeliveryReceipt, oweDeliveryReceipt } from "./deliveryReceipts"
 
 /** Applies a message's content to the conversation; every rule a receiver enforces lives here. */
 export async function applyContent(r: Received): Promise<void> {
@@ -38,6 +39,8 @@ export async function applyContent(r: Received): Promise<void> {
       return onContacts(r, body.value.friends)
     case "attachment":
       return onAttachment(r, body.value)
+    case "deliveryReceipt":
+      return onDeliveryReceipt(r, body.value.messageIds.map(id))
     default:
       assertNever(body)
   }
@@ -62,6 +65,7 @@ async function onText(r: Received, text: string, replyTo: Uint8Array): Promise<v
     read: fromMe(r),
     readBy: [],
   })
+  oweDeliveryReceipt(r, messageId)
   r.batch.emit({
     type: "message",
     conversationId: r.conversation.id,

@@ -12,6 +12,7 @@ import { clientConfigWith, type GroupState } from "./mlsGroup"
 import { Mailbox } from "./mailbox"
 import { KeyedMutex, TaskSet } from "./mutex"
 import { Outbox } from "./outbox"
+import { DeliveryReceipts } from "./deliveryReceipts"
 import { decodeRecord } from "./records"
 import type { Clock, RandomBytes } from "./runtime"
 import { ServerApi } from "./serverApi"
@@ -62,6 +63,7 @@ export class Engine {
   readonly session: Session
   readonly pendingEchoes = new Map<string, PendingEcho>()
   readonly outbox: Outbox
+  readonly deliveryReceipts: DeliveryReceipts
   readonly mailbox: Mailbox
   private readonly writes = new KeyedMutex()
   identity: Identity | undefined
@@ -81,6 +83,7 @@ export class Engine {
     this.api = this.anonymousApi.withSession((refresh) => this.session.current(refresh))
     this.groups = new GroupStates(options.store, this.config)
     this.outbox = new Outbox(this)
+    this.deliveryReceipts = new DeliveryReceipts(this)
     this.mailbox = new Mailbox(this)
   }
 

@@ -8,6 +8,9 @@ export type KithEvent =
   | { type: "message"; conversationId: string; message: MessageView }
   | { type: "recalled"; conversationId: string; messageId: string; byAccountId: string }
   | { type: "read"; conversationId: string; messageIds: string[]; byAccountId: string }
+  | { type: "delivered"; conversationId: string; messageIds: string[]; byAccountId: string }
+  /** Queued messages of this device reached the server (or were refused: `failed`). */
+  | { type: "sent"; conversationId: string; messageIds: string[]; failed: boolean }
   | { type: "friend-request"; request: FriendRequestView }
   | { type: "friend-accepted"; accountId: string; conversationId: string }
   | { type: "conversation-added"; conversation: ConversationView }

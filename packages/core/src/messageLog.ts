@@ -9,7 +9,11 @@ import type { MessageView } from "./views"
  * under its order number; a second key maps its message id to that number,
  * which is how replies, recalls, receipts and duplicates find it.
  */
-export type MessageRecord = Omit<MessageView, "conversationId"> & { order: number }
+export type MessageRecord = Omit<MessageView, "conversationId" | "deliveredTo" | "outbox"> & {
+  order: number
+  /** Absent in records stored before delivery receipts existed. */
+  deliveredTo?: string[]
+}
 
 const pad = (n: number) => String(n).padStart(10, "0")
 export const messageKey = (conversationId: string, order: number) => `msg/${conversationId}/${pad(order)}`
@@ -45,9 +49,14 @@ export function putMessage(batch: Batch, conversationId: string, record: Message
   batch.put(messageIdKey(conversationId, record.id), record.order)
 }
 
-export function toView(conversationId: string, record: MessageRecord): MessageView {
-  const { order: _order, ...view } = record
-  return { ...view, conversationId }
+/** The view of a stored message; `outbox` is the send state of one still queued or refused (see outbox.ts). */
+export function toView(
+  conversationId: string,
+  record: MessageRecord,
+  outbox?: MessageView["outbox"],
+): MessageView {
+  const { order: _order, deliveredTo, ...view } = record
+  return { ...view, conversationId, deliveredTo: deliveredTo ?? [], ...(outbox ? { outbox } : {}) }
 }
 
 /** Adds a message at the end of a conversation (the caller stores the updated conversation record). */

@@ -14,8 +14,14 @@ import { sendDeliveries } from "./transport"
 interface OutboxRecord {
   key: string
   conversationId: string
+  /** The text or attachment message it carries, whose view shows "sending" until it is out. */
+  messageId?: string
   deliveries: { payload: string; recipients: Recipient[] }[]
 }
+
+/** Marks this device's message the server refused, so its view shows "failed" (with a resend) after a restart too. */
+export const unsentKey = (conversationId: string, messageId: string) =>
+  `unsent/${conversationId}/${messageId}`
 
 let sequence = 0
 
@@ -24,11 +30,13 @@ export function enqueue(
   batch: Batch,
   conversationId: string,
   deliveries: OutgoingDelivery[],
+  messageId?: string,
 ): void {
   const key = `out/${String(engine.clock.now()).padStart(15, "0")}/${String(sequence++).padStart(8, "0")}`
   const record: OutboxRecord = {
     key,
     conversationId,
+    ...(messageId ? { messageId } : {}),
     deliveries: deliveries.map((d) => ({ payload: toBase64Url(d.payload), recipients: d.recipients })),
   }
   if (record.deliveries.every((d) => d.recipients.length === 0)) return
@@ -38,6 +46,8 @@ export function enqueue(
 export class Outbox {
   private flushing: Promise<void> | undefined
   private again = false
+  /** Entries of this pass the server refused (their failure is already recorded). */
+  private readonly refused = new Set<string>()
 
   constructor(private readonly engine: Engine) {}
 
@@ -61,7 +71,17 @@ export class Outbox {
           .filter((d) => d.recipients.length > 0)
         const sent = await this.sendOne(record, deliveries)
         if (!sent) return
-        await this.engine.store.delete(record.key)
+        const batch = new Batch()
+        batch.delete(record.key)
+        if (record.messageId && !this.refused.delete(record.key)) {
+          batch.emit({
+            type: "sent",
+            conversationId: record.conversationId,
+            messageIds: [record.messageId],
+            failed: false,
+          })
+        }
+        await this.engine.apply(batch)
       }
     } while (this.again)
   }
@@ -107,6 +127,16 @@ export class Outbox {
 
   private async undeliverable(record: OutboxRecord, error: KithError): Promise<void> {
     const batch = new Batch()
+    if (record.messageId) {
+      this.refused.add(record.key)
+      batch.put(unsentKey(record.conversationId, record.messageId), error.code)
+      batch.emit({
+        type: "sent",
+        conversationId: record.conversationId,
+        messageIds: [record.messageId],
+        failed: true,
+      })
+    }
     batch.emit({
       type: "error",
       code: error.code,
@@ -114,6 +144,22 @@ export class Outbox {
     })
     await this.engine.apply(batch)
   }
+}
+
+/** The send state of this device's messages in a conversation that are not (yet) at the server. */
+export async function outboxStates(
+  engine: Engine,
+  conversationId: string,
+): Promise<Map<string, "sending" | "failed">> {
+  const states = new Map<string, "sending" | "failed">()
+  for (const entry of await engine.store.list(unsentKey(conversationId, ""))) {
+    states.set(entry.key.slice(unsentKey(conversationId, "").length), "failed")
+  }
+  for (const entry of await engine.store.list("out/")) {
+    const record = decodeRecord<OutboxRecord>(entry.value)
+    if (record.conversationId === conversationId && record.messageId) states.set(record.messageId, "sending")
+  }
+  return states
 }
 
 const accounts = (d: OutgoingDelivery) => new Set(d.recipients.map((r) => r.accountId))

@@ -1,4 +1,4 @@
-import { ErrorCode, KithError, toBase64Url } from "@kith/protocol"
+import { ErrorCode, fromBase64Url, KithError, toBase64Url } from "@kith/protocol"
 import { Batch } from "./batch"
 import { encodeContent, type ContentBody } from "./contentCodec"
 import type { ConversationRecord } from "./conversation"
@@ -25,6 +25,8 @@ export async function sendContent(
   conversationId: string,
   body: ContentBody,
   onSent?: (conversation: ConversationRecord, sent: Sent, batch: Batch) => void,
+  /** Sends again under an existing message's id (a resend); no new local copy is made. */
+  resendOf?: string,
 ): Promise<Sent> {
   const sent = await engine.groups.lock(conversationId, async () => {
     const conversation = engine.conversations.get(conversationId)
@@ -32,15 +34,18 @@ export async function sendContent(
     if (!conversation || !state || !isActive(state)) {
       throw new KithError(ErrorCode.NoSuchConversation, "this device is not in that conversation")
     }
-    const messageIdBytes = engine.newId()
+    const messageIdBytes = resendOf ? fromBase64Url(resendOf)! : engine.newId()
     const sentAtMs = engine.clock.now()
     const encrypted = await encryptApplication(state, encodeContent(messageIdBytes, sentAtMs, body))
     const recipients = groupRecipients(encrypted.state, (a) => engine.tokenOf(a))
     const batch = new Batch()
     engine.groups.set(batch, conversationId, encrypted.state)
-    enqueue(engine, batch, conversationId, [{ payload: encrypted.payload, recipients }])
     const sent: Sent = { messageId: toBase64Url(messageIdBytes), sentAtMs }
-    if (body.case === "text") {
+    // Texts and attachments show "sending" while their ciphertext waits in the outbox.
+    const shown = body.case === "text" || body.case === "attachment"
+    const deliveries = [{ payload: encrypted.payload, recipients }]
+    enqueue(engine, batch, conversationId, deliveries, shown ? sent.messageId : undefined)
+    if (body.case === "text" && !resendOf) {
       sent.record = appendMessage(batch, conversation, {
         id: sent.messageId,
         kind: "text",

@@ -30,6 +30,13 @@ export interface MessageView {
   read: boolean
   /** Accounts that sent a read receipt for this message. */
   readBy: string[]
+  /** Accounts one of whose devices sent a delivery receipt for this message. */
+  deliveredTo: string[]
+  /**
+   * This device's own messages not yet at the server: "sending" while in the
+   * outbox (also after a restart), "failed" when the server refused it (resend retries).
+   */
+  outbox?: "sending" | "failed"
   /** A photo, file or voice message; `body` is then its caption. */
   attachment?: AttachmentView
 }

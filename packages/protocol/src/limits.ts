@@ -19,6 +19,8 @@ export const Limits = {
   maxKeyPackageBytes: 16 * 1024,
   /** Largest encrypted profile. */
   maxProfileBytes: 64 * 1024,
+  /** Largest profile picture (re-encoded JPEG); with the name it stays well under maxProfileBytes. */
+  maxAvatarBytes: 32 * 1024,
   /** Most devices one account may have. */
   maxDevicesPerAccount: 16,
   /** Largest provisioning (device-linking) message. */

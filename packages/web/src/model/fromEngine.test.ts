@@ -14,6 +14,7 @@ const attachment: MessageView = {
   outgoing: false,
   read: false,
   readBy: [],
+  deliveredTo: [],
   attachment: {
     kind: "voice",
     blobId: "b",

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file kith/v1/content.proto.
  */
 export const file_kith_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("ChVraXRoL3YxL2NvbnRlbnQucHJvdG8SB2tpdGgudjEijAQKB0NvbnRlbnQSEgoKbWVzc2FnZV9pZBgBIAEoDBISCgpzZW50X2F0X21zGAIgASgEEh0KBHRleHQYAyABKAsyDS5raXRoLnYxLlRleHRIABIhCgZyZWNhbGwYBCABKAsyDy5raXRoLnYxLlJlY2FsbEgAEiwKDHJlYWRfcmVjZWlwdBgFIAEoCzIULmtpdGgudjEuUmVhZFJlY2VpcHRIABIwCg5ncm91cF9zbmFwc2hvdBgGIAEoCzIWLmtpdGgudjEuR3JvdXBTbmFwc2hvdEgAEiEKBnJlbmFtZRgHIAEoCzIPLmtpdGgudjEuUmVuYW1lSAASLAoMYWRtaW5fY2hhbmdlGAggASgLMhQua2l0aC52MS5BZG1pbkNoYW5nZUgAEjAKDmZyaWVuZF9yZXF1ZXN0GAkgASgLMhYua2l0aC52MS5GcmllbmRSZXF1ZXN0SAASLgoNZnJpZW5kX2FjY2VwdBgKIAEoCzIVLmtpdGgudjEuRnJpZW5kQWNjZXB0SAASKgoLbWVtYmVyX2luZm8YCyABKAsyEy5raXRoLnYxLk1lbWJlckluZm9IABIlCghjb250YWN0cxgMIAEoCzIRLmtpdGgudjEuQ29udGFjdHNIABIpCgphdHRhY2htZW50GA0gASgLMhMua2l0aC52MS5BdHRhY2htZW50SABCBgoEYm9keSImCgRUZXh0EgwKBGJvZHkYASABKAkSEAoIcmVwbHlfdG8YAiABKAwiHAoGUmVjYWxsEhIKCm1lc3NhZ2VfaWQYASABKAwiIgoLUmVhZFJlY2VpcHQSEwoLbWVzc2FnZV9pZHMYASADKAwibAoNTWVtYmVyUHJvZmlsZRISCgphY2NvdW50X2lkGAEgASgMEhoKEmFjY291bnRfcHVibGljX2tleRgCIAEoDBIWCg5kZWxpdmVyeV90b2tlbhgDIAEoDBITCgtwcm9maWxlX2tleRgEIAEoDCKKAQoNR3JvdXBTbmFwc2hvdBInCgRraW5kGAEgASgOMhkua2l0aC52MS5Db252ZXJzYXRpb25LaW5kEgwKBG5hbWUYAiABKAkSGQoRYWRtaW5fYWNjb3VudF9pZHMYAyADKAwSJwoHbWVtYmVycxgEIAMoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSIWCgZSZW5hbWUSDAoEbmFtZRgBIAEoCSIwCgtBZG1pbkNoYW5nZRISCgphY2NvdW50X2lkGAEgASgMEg0KBWFkbWluGAIgASgIIkcKDUZyaWVuZFJlcXVlc3QSJAoEZnJvbRgBIAEoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZRIQCghncmVldGluZxgCIAEoCSI0CgxGcmllbmRBY2NlcHQSJAoEZnJvbRgBIAEoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSI1CgpNZW1iZXJJbmZvEicKB3Byb2ZpbGUYASABKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUiMwoIQ29udGFjdHMSJwoHZnJpZW5kcxgBIAMoCzIWLmtpdGgudjEuTWVtYmVyUHJvZmlsZSKUAgoKQXR0YWNobWVudBIPCgdibG9iX2lkGAEgASgMEgsKA2tleRgCIAEoDBIOCgZkaWdlc3QYAyABKAwSDAoEc2l6ZRgEIAEoBBIlCgRraW5kGAUgASgOMhcua2l0aC52MS5BdHRhY2htZW50S2luZBIUCgxjb250ZW50X3R5cGUYBiABKAkSEQoJZmlsZV9uYW1lGAcgASgJEg8KB2NhcHRpb24YCCABKAkSDQoFd2lkdGgYCSABKA0SDgoGaGVpZ2h0GAogASgNEhEKCXRodW1ibmFpbBgLIAEoDBIQCghibHVyaGFzaBgMIAEoCRITCgtkdXJhdGlvbl9tcxgNIAEoDRIQCgh3YXZlZm9ybRgOIAEoDCIfCgdQcm9maWxlEhQKDGRpc3BsYXlfbmFtZRgBIAEoCSqMAQoQQ29udmVyc2F0aW9uS2luZBIhCh1DT05WRVJTQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGENPTlZFUlNBVElPTl9LSU5EX0RJUkVDVBABEhsKF0NPTlZFUlNBVElPTl9LSU5EX0dST1VQEAISGgoWQ09OVkVSU0FUSU9OX0tJTkRfU0VMRhADKoEBCg5BdHRhY2htZW50S2luZBIfChtBVFRBQ0hNRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIYChRBVFRBQ0hNRU5UX0tJTkRfRklMRRABEhkKFUFUVEFDSE1FTlRfS0lORF9QSE9UTxACEhkKFUFUVEFDSE1FTlRfS0lORF9WT0lDRRADYgZwcm90bzM");
+  fileDesc("ChVraXRoL3YxL2NvbnRlbnQucHJvdG8SB2tpdGgudjEiwgQKB0NvbnRlbnQSEgoKbWVzc2FnZV9pZBgBIAEoDBISCgpzZW50X2F0X21zGAIgASgEEh0KBHRleHQYAyABKAsyDS5raXRoLnYxLlRleHRIABIhCgZyZWNhbGwYBCABKAsyDy5raXRoLnYxLlJlY2FsbEgAEiwKDHJlYWRfcmVjZWlwdBgFIAEoCzIULmtpdGgudjEuUmVhZFJlY2VpcHRIABIwCg5ncm91cF9zbmFwc2hvdBgGIAEoCzIWLmtpdGgudjEuR3JvdXBTbmFwc2hvdEgAEiEKBnJlbmFtZRgHIAEoCzIPLmtpdGgudjEuUmVuYW1lSAASLAoMYWRtaW5fY2hhbmdlGAggASgLMhQua2l0aC52MS5BZG1pbkNoYW5nZUgAEjAKDmZyaWVuZF9yZXF1ZXN0GAkgASgLMhYua2l0aC52MS5GcmllbmRSZXF1ZXN0SAASLgoNZnJpZW5kX2FjY2VwdBgKIAEoCzIVLmtpdGgudjEuRnJpZW5kQWNjZXB0SAASKgoLbWVtYmVyX2luZm8YCyABKAsyEy5raXRoLnYxLk1lbWJlckluZm9IABIlCghjb250YWN0cxgMIAEoCzIRLmtpdGgudjEuQ29udGFjdHNIABIpCgphdHRhY2htZW50GA0gASgLMhMua2l0aC52MS5BdHRhY2htZW50SAASNAoQZGVsaXZlcnlfcmVjZWlwdBgOIAEoCzIYLmtpdGgudjEuRGVsaXZlcnlSZWNlaXB0SABCBgoEYm9keSImCgRUZXh0EgwKBGJvZHkYASABKAkSEAoIcmVwbHlfdG8YAiABKAwiHAoGUmVjYWxsEhIKCm1lc3NhZ2VfaWQYASABKAwiIgoLUmVhZFJlY2VpcHQSEwoLbWVzc2FnZV9pZHMYASADKAwiJgoPRGVsaXZlcnlSZWNlaXB0EhMKC21lc3NhZ2VfaWRzGAEgAygMImwKDU1lbWJlclByb2ZpbGUSEgoKYWNjb3VudF9pZBgBIAEoDBIaChJhY2NvdW50X3B1YmxpY19rZXkYAiABKAwSFgoOZGVsaXZlcnlfdG9rZW4YAyABKAwSEwoLcHJvZmlsZV9rZXkYBCABKAwiigEKDUdyb3VwU25hcHNob3QSJwoEa2luZBgBIAEoDjIZLmtpdGgudjEuQ29udmVyc2F0aW9uS2luZBIMCgRuYW1lGAIgASgJEhkKEWFkbWluX2FjY291bnRfaWRzGAMgAygMEicKB21lbWJlcnMYBCADKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUiFgoGUmVuYW1lEgwKBG5hbWUYASABKAkiMAoLQWRtaW5DaGFuZ2USEgoKYWNjb3VudF9pZBgBIAEoDBINCgVhZG1pbhgCIAEoCCJHCg1GcmllbmRSZXF1ZXN0EiQKBGZyb20YASABKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUSEAoIZ3JlZXRpbmcYAiABKAkiNAoMRnJpZW5kQWNjZXB0EiQKBGZyb20YASABKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUiNQoKTWVtYmVySW5mbxInCgdwcm9maWxlGAEgASgLMhYua2l0aC52MS5NZW1iZXJQcm9maWxlIjMKCENvbnRhY3RzEicKB2ZyaWVuZHMYASADKAsyFi5raXRoLnYxLk1lbWJlclByb2ZpbGUilAIKCkF0dGFjaG1lbnQSDwoHYmxvYl9pZBgBIAEoDBILCgNrZXkYAiABKAwSDgoGZGlnZXN0GAMgASgMEgwKBHNpemUYBCABKAQSJQoEa2luZBgFIAEoDjIXLmtpdGgudjEuQXR0YWNobWVudEtpbmQSFAoMY29udGVudF90eXBlGAYgASgJEhEKCWZpbGVfbmFtZRgHIAEoCRIPCgdjYXB0aW9uGAggASgJEg0KBXdpZHRoGAkgASgNEg4KBmhlaWdodBgKIAEoDRIRCgl0aHVtYm5haWwYCyABKAwSEAoIYmx1cmhhc2gYDCABKAkSEwoLZHVyYXRpb25fbXMYDSABKA0SEAoId2F2ZWZvcm0YDiABKAwiLwoHUHJvZmlsZRIUCgxkaXNwbGF5X25hbWUYASABKAkSDgoGYXZhdGFyGAIgASgMKowBChBDb252ZXJzYXRpb25LaW5kEiEKHUNPTlZFUlNBVElPTl9LSU5EX1VOU1BFQ0lGSUVEEAASHAoYQ09OVkVSU0FUSU9OX0tJTkRfRElSRUNUEAESGwoXQ09OVkVSU0FUSU9OX0tJTkRfR1JPVVAQAhIaChZDT05WRVJTQVRJT05fS0lORF9TRUxGEAMqgQEKDkF0dGFjaG1lbnRLaW5kEh8KG0FUVEFDSE1FTlRfS0lORF9VTlNQRUNJRklFRBAAEhgKFEFUVEFDSE1FTlRfS0lORF9GSUxFEAESGQoVQVRUQUNITUVOVF9LSU5EX1BIT1RPEAISGQoVQVRUQUNITUVOVF9LSU5EX1ZPSUNFEANiBnByb3RvMw");
 
 /**
  * @generated from message kith.v1.Content
@@ -100,6 +100,12 @@ export type Content = Message<"kith.v1.Content"> & {
      */
     value: Attachment;
     case: "attachment";
+  } | {
+    /**
+     * @generated from field: kith.v1.DeliveryReceipt delivery_receipt = 14;
+     */
+    value: DeliveryReceipt;
+    case: "deliveryReceipt";
   } | { case: undefined; value?: undefined };
 };
 
@@ -171,6 +177,26 @@ export const ReadReceiptSchema: GenMessage<ReadReceipt> = /*@__PURE__*/
   messageDesc(file_kith_v1_content, 3);
 
 /**
+ * Sent automatically by a receiving device for the texts and attachments it
+ * stored, batched per conversation; never for a receipt (docs/protocol.md §5).
+ *
+ * @generated from message kith.v1.DeliveryReceipt
+ */
+export type DeliveryReceipt = Message<"kith.v1.DeliveryReceipt"> & {
+  /**
+   * @generated from field: repeated bytes message_ids = 1;
+   */
+  messageIds: Uint8Array[];
+};
+
+/**
+ * Describes the message kith.v1.DeliveryReceipt.
+ * Use `create(DeliveryReceiptSchema)` to create a new message.
+ */
+export const DeliveryReceiptSchema: GenMessage<DeliveryReceipt> = /*@__PURE__*/
+  messageDesc(file_kith_v1_content, 4);
+
+/**
  * What one member knows about another account, shared inside a group.
  *
  * @generated from message kith.v1.MemberProfile
@@ -202,7 +228,7 @@ export type MemberProfile = Message<"kith.v1.MemberProfile"> & {
  * Use `create(MemberProfileSchema)` to create a new message.
  */
 export const MemberProfileSchema: GenMessage<MemberProfile> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 4);
+  messageDesc(file_kith_v1_content, 5);
 
 /**
  * The group's end-to-end state, sent by a committer after adding members so
@@ -237,7 +263,7 @@ export type GroupSnapshot = Message<"kith.v1.GroupSnapshot"> & {
  * Use `create(GroupSnapshotSchema)` to create a new message.
  */
 export const GroupSnapshotSchema: GenMessage<GroupSnapshot> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 5);
+  messageDesc(file_kith_v1_content, 6);
 
 /**
  * @generated from message kith.v1.Rename
@@ -254,7 +280,7 @@ export type Rename = Message<"kith.v1.Rename"> & {
  * Use `create(RenameSchema)` to create a new message.
  */
 export const RenameSchema: GenMessage<Rename> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 6);
+  messageDesc(file_kith_v1_content, 7);
 
 /**
  * @generated from message kith.v1.AdminChange
@@ -276,7 +302,7 @@ export type AdminChange = Message<"kith.v1.AdminChange"> & {
  * Use `create(AdminChangeSchema)` to create a new message.
  */
 export const AdminChangeSchema: GenMessage<AdminChange> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 7);
+  messageDesc(file_kith_v1_content, 8);
 
 /**
  * The first message in a direct conversation created by someone who is not yet a friend.
@@ -300,7 +326,7 @@ export type FriendRequest = Message<"kith.v1.FriendRequest"> & {
  * Use `create(FriendRequestSchema)` to create a new message.
  */
 export const FriendRequestSchema: GenMessage<FriendRequest> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 8);
+  messageDesc(file_kith_v1_content, 9);
 
 /**
  * @generated from message kith.v1.FriendAccept
@@ -317,7 +343,7 @@ export type FriendAccept = Message<"kith.v1.FriendAccept"> & {
  * Use `create(FriendAcceptSchema)` to create a new message.
  */
 export const FriendAcceptSchema: GenMessage<FriendAccept> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 9);
+  messageDesc(file_kith_v1_content, 10);
 
 /**
  * A member announces itself to a group it joined.
@@ -336,7 +362,7 @@ export type MemberInfo = Message<"kith.v1.MemberInfo"> & {
  * Use `create(MemberInfoSchema)` to create a new message.
  */
 export const MemberInfoSchema: GenMessage<MemberInfo> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 10);
+  messageDesc(file_kith_v1_content, 11);
 
 /**
  * Sent between one account's own devices (in its self conversation) to keep
@@ -356,7 +382,7 @@ export type Contacts = Message<"kith.v1.Contacts"> & {
  * Use `create(ContactsSchema)` to create a new message.
  */
 export const ContactsSchema: GenMessage<Contacts> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 11);
+  messageDesc(file_kith_v1_content, 12);
 
 /**
  * A photo, file or voice message. The bytes live at the server as one
@@ -455,7 +481,7 @@ export type Attachment = Message<"kith.v1.Attachment"> & {
  * Use `create(AttachmentSchema)` to create a new message.
  */
 export const AttachmentSchema: GenMessage<Attachment> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 12);
+  messageDesc(file_kith_v1_content, 13);
 
 /**
  * The encrypted profile blob's plaintext.
@@ -467,6 +493,14 @@ export type Profile = Message<"kith.v1.Profile"> & {
    * @generated from field: string display_name = 1;
    */
   displayName: string;
+
+  /**
+   * A small square picture, JPEG re-encoded on the device (so no EXIF), at
+   * most Limits.maxAvatarBytes; empty when there is none.
+   *
+   * @generated from field: bytes avatar = 2;
+   */
+  avatar: Uint8Array;
 };
 
 /**
@@ -474,7 +508,7 @@ export type Profile = Message<"kith.v1.Profile"> & {
  * Use `create(ProfileSchema)` to create a new message.
  */
 export const ProfileSchema: GenMessage<Profile> = /*@__PURE__*/
-  messageDesc(file_kith_v1_content, 13);
+  messageDesc(file_kith_v1_content, 14);
 
 /**
  * @generated from enum kith.v1.ConversationKind

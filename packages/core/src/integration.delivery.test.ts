@@ -1,0 +1,157 @@
+import { toBase64Url } from "@kith/protocol"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { Batch } from "./batch"
+import type { KithClient } from "./client"
+import type { KithEvent } from "./events"
+import { MemoryStore } from "./store"
+import {
+  befriend,
+  newUser,
+  nextEvent,
+  openClient,
+  startTestServer,
+  type TestServer,
+} from "./node/testHarness"
+
+let server: TestServer
+const clients = new Set<KithClient>()
+
+beforeAll(async () => {
+  server = await startTestServer()
+})
+
+afterAll(async () => {
+  await Promise.all([...clients].map((c) => c.close()))
+  await server.close()
+})
+
+async function user(name: string, store = new MemoryStore()) {
+  const client = await newUser(server, name, { store })
+  clients.add(client)
+  return client
+}
+
+function record(client: KithClient, type: KithEvent["type"]): KithEvent[] {
+  const seen: KithEvent[] = []
+  client.on((e) => {
+    if (e.type === type) seen.push(e)
+  })
+  return seen
+}
+
+describe("delivery receipts", () => {
+  it("a backlog is acknowledged with one receipt, and a receipt gets none back", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const chat = await befriend(alice, bob)
+    await alice.sync()
+    await bob.sync()
+
+    await bob.close()
+    const ids: string[] = []
+    for (const text of ["one", "two", "three"]) ids.push((await alice.sendText(chat, text)).id)
+    expect((await alice.messages(chat)).filter((m) => ids.includes(m.id)).map((m) => m.deliveredTo)).toEqual([
+      [],
+      [],
+      [],
+    ])
+
+    const delivered = record(alice, "delivered")
+    const bobSawDelivered = record(bob, "delivered")
+    const allDelivered = nextEvent(alice, "delivered", (e) => ids.every((id) => e.messageIds.includes(id)))
+    await bob.connect()
+    await bob.sync()
+    await allDelivered
+    await alice.sync()
+    await bob.sync()
+
+    // One receipt for the whole backlog, from Bob.
+    expect(delivered).toHaveLength(1)
+    expect(delivered[0]).toMatchObject({ conversationId: chat, byAccountId: bob.accountId })
+    const mine = (await alice.messages(chat)).filter((m) => ids.includes(m.id))
+    expect(mine.map((m) => m.deliveredTo)).toEqual([[bob.accountId], [bob.accountId], [bob.accountId]])
+    // Alice owed nothing for a receipt: Bob never hears "delivered".
+    expect(bobSawDelivered).toHaveLength(0)
+    expect(await alice.internals.store.list("dr/")).toHaveLength(0)
+    expect(await bob.internals.store.list("dr/")).toHaveLength(0)
+  })
+
+  it("in a group a message counts as delivered per member", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const carol = await user("Carol")
+    await befriend(alice, bob)
+    await befriend(alice, carol)
+    const group = await alice.createGroup("Walks", [bob.accountId, carol.accountId])
+    for (const c of [alice, bob, carol]) await c.sync()
+
+    const byBoth = new Set<string>()
+    const both = new Promise<void>((resolve) =>
+      alice.on((e) => {
+        if (e.type !== "delivered" || e.conversationId !== group.id) return
+        byBoth.add(e.byAccountId)
+        if (byBoth.size === 2) resolve()
+      }),
+    )
+    const sent = await alice.sendText(group.id, "see you at nine")
+    await both
+    const view = (await alice.messages(group.id)).find((m) => m.id === sent.id)!
+    expect(view.deliveredTo.sort()).toEqual([bob.accountId, carol.accountId].sort())
+  })
+})
+
+describe("the outbox in the message view", () => {
+  it("a message queued offline shows sending, also after a restart, until the server has it", async () => {
+    const store = new MemoryStore()
+    const alice = await user("Alice", store)
+    const bob = await user("Bob")
+    const chat = await befriend(alice, bob)
+    await alice.sync()
+    await alice.close()
+
+    const queued = await alice.sendText(chat, "written offline")
+    const stateOf = async (c: KithClient) => (await c.messages(chat)).find((m) => m.id === queued.id)?.outbox
+    expect(await stateOf(alice)).toBe("sending")
+
+    clients.delete(alice)
+    const reopened = await openClient(server, { store })
+    clients.add(reopened)
+    expect(await stateOf(reopened)).toBe("sending")
+
+    const sent = nextEvent(reopened, "sent", (e) => e.messageIds.includes(queued.id))
+    await reopened.connect()
+    expect((await sent).failed).toBe(false)
+    expect(await stateOf(reopened)).toBeUndefined()
+  })
+
+  it("a message the server refuses shows failed, and resending delivers it once", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const chat = await befriend(alice, bob)
+    await alice.sync()
+    const token = alice.internals.contacts.get(bob.accountId)!.deliveryToken
+    const setToken = async (deliveryToken: string | undefined) => {
+      const batch = new Batch()
+      alice.internals.contacts.update(batch, bob.accountId, (c) => c && { ...c, deliveryToken })
+      await alice.internals.apply(batch)
+    }
+
+    // A wrong delivery token: the server refuses the message for good.
+    await setToken(toBase64Url(new Uint8Array(32).fill(7)))
+    const refused = nextEvent(alice, "sent", (e) => e.failed)
+    const message = await alice.sendText(chat, "try me")
+    expect((await refused).messageIds).toEqual([message.id])
+    const view = async () => (await alice.messages(chat)).find((m) => m.id === message.id)!
+    expect((await view()).outbox).toBe("failed")
+
+    await setToken(token)
+    const arrived = nextEvent(bob, "message", (e) => e.message.id === message.id)
+    await alice.resend(chat, message.id)
+    expect((await arrived).message.body).toBe("try me")
+    await alice.sync()
+    expect((await view()).outbox).toBeUndefined()
+    await bob.sync()
+    expect((await bob.messages(chat)).filter((m) => m.id === message.id)).toHaveLength(1)
+    await expect(alice.resend(chat, message.id)).rejects.toMatchObject({ code: "KITH_ERR_NOT_FOUND" })
+  })
+})
