@@ -110,8 +110,11 @@ describe("group conversations", () => {
     expect((await alice.conversation(group.id)).name).toBe("climbers")
 
     const promoted = nextEvent(carol, "admin-changed", (e) => e.accountId === bob.accountId)
+    // Bob renames next, so Bob too must have applied his promotion (delivery receipts ahead of it in his mailbox can delay it).
+    const bobPromoted = nextEvent(bob, "admin-changed", (e) => e.accountId === bob.accountId)
     await alice.setAdmin(group.id, bob.accountId, true)
     expect(await promoted).toMatchObject({ admin: true, byAccountId: alice.accountId })
+    await bobPromoted
     const renamed = nextEvent(carol, "renamed")
     await bob.renameGroup(group.id, "summit team")
     expect(await renamed).toMatchObject({ name: "summit team", byAccountId: bob.accountId })
