@@ -28,7 +28,7 @@ import {
 } from "./attachments/sendAttachment"
 import type { UploadOptions } from "./attachments/tusUpload"
 import type { DownloadOptions } from "./attachments/download"
-import { profileOf, setDisplayName } from "./profile"
+import { cachedAvatar, profileOf, setAvatar, setDisplayName, type ProfileView } from "./profile"
 import { b64 } from "./records"
 import { register, restore } from "./registration"
 import { secureRandom, systemClock, type Clock, type RandomBytes } from "./runtime"
@@ -141,8 +141,19 @@ export class KithClient implements AsyncIterable<KithEvent> {
     return setDisplayName(this.engine, displayName)
   }
 
-  profileOf(accountId: string): Promise<{ displayName: string } | undefined> {
+  /** Fetches and decrypts an account's profile (name and picture) and remembers it on this device. */
+  profileOf(accountId: string): Promise<ProfileView | undefined> {
     return profileOf(this.engine, accountId)
+  }
+
+  /** Sets this account's picture (a small JPEG or WebP, encoded again on the device); undefined removes it. */
+  setAvatar(avatar: Uint8Array | undefined): Promise<void> {
+    return setAvatar(this.engine, avatar)
+  }
+
+  /** The picture last fetched for an account (or this account's own), without asking the server. */
+  avatarOf(accountId: string): Promise<Uint8Array | undefined> {
+    return cachedAvatar(this.engine, accountId)
   }
 
   /** Deletes the account at the server ([H7]) and everything this store holds. */

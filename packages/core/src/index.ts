@@ -11,6 +11,7 @@ export type {
   MessageView,
   AttachmentView,
 } from "./views"
+export type { ProfileView } from "./profile"
 export type { AttachmentInput } from "./attachments/sendAttachment"
 export type { UploadOptions } from "./attachments/tusUpload"
 export type { DownloadOptions } from "./attachments/download"
