@@ -23,6 +23,8 @@ export const ErrorCode = {
   Unavailable: "KITH_ERR_UNAVAILABLE",
   Internal: "KITH_ERR_INTERNAL",
   QuotaExceeded: "KITH_ERR_QUOTA_EXCEEDED",
+  MailboxFull: "KITH_ERR_MAILBOX_FULL",
+  GroupTooLarge: "KITH_ERR_GROUP_TOO_LARGE",
   Overloaded: "KITH_ERR_OVERLOADED",
   // Client-side codes: raised by the engine, never sent by a server.
   Network: "KITH_ERR_NETWORK",
@@ -48,6 +50,7 @@ export function isErrorCode(value: unknown): value is ErrorCode {
 /** Codes after which the same request may succeed if sent again later. */
 export const retryableCodes: ReadonlySet<ErrorCode> = new Set([
   ErrorCode.RateLimited,
+  ErrorCode.MailboxFull,
   ErrorCode.Unavailable,
   ErrorCode.Overloaded,
   ErrorCode.Network,
@@ -98,6 +101,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   KITH_ERR_UNAVAILABLE: 503,
   KITH_ERR_INTERNAL: 500,
   KITH_ERR_QUOTA_EXCEEDED: 413,
+  KITH_ERR_MAILBOX_FULL: 429,
+  KITH_ERR_GROUP_TOO_LARGE: 413,
   KITH_ERR_OVERLOADED: 503,
   KITH_ERR_NETWORK: 503,
   KITH_ERR_DECRYPT: 400,

@@ -8,6 +8,11 @@ export const Limits = {
   maxDeliveriesPerFrame: 16,
   /** Most recipient devices of one delivery. */
   maxRecipientsPerDelivery: 2500,
+  /**
+   * Most devices a group may have: a commit reaching more is refused with
+   * KITH_ERR_GROUP_TOO_LARGE, so nobody can build a group to amplify fan-out.
+   */
+  maxGroupDevices: 2500,
   /** Most sequence numbers in one Ack. */
   maxAcksPerFrame: 1000,
   /** Largest HTTP request body. */

@@ -45,12 +45,54 @@ export interface ServerConfig {
   blobDir?: string
   /** Bytes of blobs one account may keep at once (default 2 GiB). */
   blobQuotaBytes?: number
+  /** Abuse limits (SECURITY.md); each has a default that suits one node. */
+  abuse?: Partial<AbuseLimits>
+}
+
+/** What one address, one account or the whole server may do before it is refused (SECURITY.md). */
+export interface AbuseLimits {
+  /** A client must finish sending request headers within this (default 10 s): slowloris. */
+  headersTimeoutMs: number
+  /** …and the whole request within this (default 2 min, room for a blob chunk on a slow link). */
+  requestTimeoutMs: number
+  /** A WebSocket that has not authenticated by then is closed (default 10 s). */
+  wsAuthDeadlineMs: number
+  /** A WebSocket is pinged this often and closed when the previous ping went unanswered (default 30 s). */
+  wsPingIntervalMs: number
+  /**
+   * Open connections (HTTP and WebSocket) one address may hold on one node (default 256:
+   * a whole office can share one address). Not applied behind a trusted proxy, which sees them all.
+   */
+  maxConnectionsPerAddress: number
+  /** Accounts one address may register per hour (default 20). */
+  registrationsPerHourPerAddress: number
+  /** Friend requests all accounts behind one address may send per hour (default 100). */
+  friendRequestsPerHourPerAddress: number
+  /** Friend requests the whole server accepts per hour (default 20000): a ceiling for spam waves. */
+  friendRequestsPerHourTotal: number
+  /** Entries one mailbox may hold before new deliveries to it are refused (default 10000). */
+  maxQueuedPerMailbox: number
+  /** Apply the per-address limits to loopback peers too (default false: see http/loopback.ts). */
+  limitLoopback: boolean
+}
+
+export const defaultAbuseLimits: AbuseLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 120_000,
+  wsAuthDeadlineMs: 10_000,
+  wsPingIntervalMs: 30_000,
+  maxConnectionsPerAddress: 256,
+  registrationsPerHourPerAddress: 20,
+  friendRequestsPerHourPerAddress: 100,
+  friendRequestsPerHourTotal: 20_000,
+  maxQueuedPerMailbox: 10_000,
+  limitLoopback: false,
 }
 
 type OptionalSettings = "logStream" | "webDir" | "databaseUrl" | "redisUrl" | "blobDir"
 
-export type ResolvedConfig = Required<Omit<ServerConfig, OptionalSettings>> &
-  Pick<ServerConfig, OptionalSettings>
+export type ResolvedConfig = Required<Omit<ServerConfig, OptionalSettings | "abuse">> &
+  Pick<ServerConfig, OptionalSettings> & { abuse: AbuseLimits }
 
 export function resolveConfig(config: ServerConfig): ResolvedConfig {
   if (config.redisUrl !== undefined && config.databaseUrl === undefined) {
@@ -75,5 +117,6 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     redisPrefix: config.redisPrefix ?? "kith:",
     blobDir: config.blobDir,
     blobQuotaBytes: config.blobQuotaBytes ?? 2 * 1024 ** 3,
+    abuse: { ...defaultAbuseLimits, ...config.abuse },
   }
 }

@@ -3,10 +3,13 @@ import type { ServerContext } from "../context"
 import type { DeliveryResult } from "../storage/store"
 import { planDeliveries, type DeliveryPlan } from "./planDeliveries"
 import { dayOf } from "../clock"
+import { checkGroupSize, checkMailboxRoom, limitFriendRequests } from "./abuseLimits"
 
 /** Who is sending, when the connection is authenticated; sealed deliveries do not need it. */
 export interface Sender {
   accountId: string
+  /** The salted daily hash of the address it connects from (friend requests are counted per network). */
+  addressKey?: string
 }
 
 /** Accepts a Send: returns the recipients that are not devices. Stored durably before it returns. */
@@ -38,6 +41,7 @@ export async function acceptCommit(
   }
   const plan = await authorise(ctx, deliveries, sender)
   const now = ctx.clock()
+  checkGroupSize(deliveries)
   const result = await ctx.store.mailboxes.submitCommit(
     toBase64Url(groupId),
     Number(epoch),
@@ -64,19 +68,9 @@ async function authorise(
   for (const d of deliveries) for (const r of d.recipients) deviceIds.add(toBase64Url(r.deviceId))
   const recipients = await ctx.store.mailboxes.lookupRecipients([...deviceIds])
   const plan = planDeliveries(deliveries, recipients, sender?.accountId)
-  if (plan.unsealedCount > 0 && sender !== undefined) {
-    const decision = await ctx.rateLimiter.take(
-      `unsealed:${sender.accountId}`,
-      plan.unsealedCount,
-      Limits.unsealedPerHour,
-      3_600_000,
-    )
-    if (!decision.allowed) {
-      throw new KithError(ErrorCode.RateLimited, "too many friend requests this hour", {
-        retryAfterMs: decision.retryAfterMs,
-      })
-    }
-  }
+  checkMailboxRoom(ctx, recipients)
+  if (plan.unsealedCount > 0 && sender !== undefined)
+    await limitFriendRequests(ctx, sender, plan.unsealedCount)
   return plan
 }
 

@@ -93,6 +93,11 @@ export interface KeyPackageStore {
 export interface RecipientInfo {
   accountId: string
   deliveryVerifier: Uint8Array | null
+  /**
+   * Entries queued in the mailbox, counted from the oldest one still there to
+   * the newest (an acknowledgement out of order leaves a gap that still counts).
+   */
+  queued: number
 }
 
 /** One payload for a set of (known, de-duplicated) recipient devices. */

@@ -32,13 +32,28 @@ export class KyselyMailboxStore implements MailboxStore {
       const rows = await this.db
         .selectFrom("devices")
         .innerJoin("accounts", "accounts.id", "devices.account_id")
-        .select(["devices.id as deviceId", "accounts.id as accountId", "accounts.delivery_verifier"])
+        .select([
+          "devices.id as deviceId",
+          "accounts.id as accountId",
+          "accounts.delivery_verifier",
+          "devices.next_seq",
+        ])
+        // The oldest entry still queued, found through the (device_id, seq) primary key.
+        .select((eb) =>
+          eb
+            .selectFrom("mailbox_entries")
+            .select((m) => m.fn.min("mailbox_entries.seq").as("seq"))
+            .whereRef("mailbox_entries.device_id", "=", "devices.id")
+            .as("oldestSeq"),
+        )
         .where("devices.id", "in", chunk)
         .execute()
       for (const row of rows) {
+        const oldest = row.oldestSeq === null ? null : toNumber(row.oldestSeq)
         found.set(row.deviceId, {
           accountId: row.accountId,
           deliveryVerifier: row.delivery_verifier === null ? null : toBytes(row.delivery_verifier),
+          queued: oldest === null ? 0 : toNumber(row.next_seq) - oldest,
         })
       }
     }
