@@ -26,6 +26,7 @@ import { keyPackageHandlers } from "./handlers/keyPackages"
 import { provisioningHandlers } from "./handlers/provisioning"
 import { registerBlobRoutes } from "../blobs/tusRoutes"
 import { recordRoutes } from "./registeredRoutes"
+import { capConnectionsPerAddress } from "./addressCap"
 
 const knownMethods = new Set(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
 const quietRoutes = new Set(["/healthz", "/metrics"])
@@ -40,7 +41,18 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     trustProxy: ctx.config.trustProxy,
     // Only the routes of the table (and the operations endpoints): no implicit HEAD twins.
     exposeHeadRoutes: false,
+    // Slowloris: headers and whole requests trickled slowly are cut (idle keep-alive ones too,
+    // after Fastify's default 72 s). Node checks these timers every connectionsCheckingInterval.
+    requestTimeout: ctx.config.abuse.requestTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.abuse.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, ctx.config.abuse.headersTimeoutMs),
+    },
   })
+  if (!ctx.config.trustProxy) {
+    const { maxConnectionsPerAddress, limitLoopback } = ctx.config.abuse
+    capConnectionsPerAddress(app.server, ctx.ipKeys, maxConnectionsPerAddress, limitLoopback)
+  }
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   recordRoutes(app)
 

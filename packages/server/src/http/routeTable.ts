@@ -4,6 +4,7 @@ import type { ServerContext } from "../context"
 import type { Session } from "../ephemeral/sessionStore"
 import type { RouteHandlers, RouteRequest } from "./routeHandlers"
 import { sessionFromHeader } from "./sessionAuth"
+import { isLoopback } from "./loopback"
 
 const sessions = new WeakMap<FastifyRequest, Session>()
 
@@ -42,6 +43,7 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, handler
           sessions.set(request, await sessionFromHeader(ctx.sessions, request.headers.authorization))
         } else {
           await limitAnonymous(ctx, request)
+          if (name === "registerAccount") await limitRegistrations(ctx, request)
         }
       },
       preValidation: async (request) => {
@@ -71,6 +73,25 @@ export async function limitAnonymous(ctx: ServerContext, request: FastifyRequest
   )
   if (!decision.allowed) {
     throw new KithError(ErrorCode.RateLimited, "too many requests", { retryAfterMs: decision.retryAfterMs })
+  }
+}
+
+/**
+ * Mass registration: besides the proof of work each account costs, one
+ * address may register only so many per hour (its salted daily hash counts).
+ */
+async function limitRegistrations(ctx: ServerContext, request: FastifyRequest): Promise<void> {
+  if (!ctx.config.abuse.limitLoopback && isLoopback(request.ip)) return
+  const decision = await ctx.rateLimiter.take(
+    `register-ip:${await ctx.ipKeys.keyFor(request.ip)}`,
+    1,
+    ctx.config.abuse.registrationsPerHourPerAddress,
+    3_600_000,
+  )
+  if (!decision.allowed) {
+    throw new KithError(ErrorCode.RateLimited, "too many registrations from this address", {
+      retryAfterMs: decision.retryAfterMs,
+    })
   }
 }
 

@@ -66,6 +66,11 @@ export class TestSocket {
     return new TestSocket(ws)
   }
 
+  /** Wraps a socket the test opened itself (with options of its own), once it is open. */
+  static wrap(ws: WebSocket): TestSocket {
+    return new TestSocket(ws)
+  }
+
   /** Sends a frame and waits for the reply with its request id. */
   async request(body: Init<Body>): Promise<ServerFrame> {
     const requestId = this.nextRequestId++

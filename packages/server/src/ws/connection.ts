@@ -7,6 +7,7 @@ import { MailboxPump } from "./mailboxPump"
 import { peekRequestId } from "./peekRequestId"
 import { asKithError, serverFrames } from "./serverFrames"
 import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
+import { watchLiveness } from "./liveness"
 
 /** Frames that fail to decode before the connection is dropped. */
 export const MAX_BAD_FRAMES = 20
@@ -37,12 +38,16 @@ export class Connection implements RegisteredConnection {
   private readonly running = new Set<Promise<void>>()
   private queued = 0
   private closed = false
+  private readonly stopLiveness: () => void
 
   constructor(
     private readonly socket: WebSocket,
     private readonly ctx: ServerContext,
+    /** The salted daily hash of the client's address: friend requests are counted per network too. */
+    private readonly addressKey: string,
   ) {
     ctx.metrics.wsConnections.inc()
+    this.stopLiveness = watchLiveness(socket, ctx.config.abuse, () => this.authenticated !== undefined)
     socket.on("message", (data, isBinary) => this.receive(data, isBinary))
     socket.on("close", () => this.release())
     socket.on("error", () => this.release())
@@ -176,7 +181,7 @@ export class Connection implements RegisteredConnection {
     if (this.authenticated === undefined) return undefined
     return (await this.ctx.sessions.get(this.authenticated.token)) === undefined
       ? undefined
-      : { accountId: this.authenticated.accountId }
+      : { accountId: this.authenticated.accountId, addressKey: this.addressKey }
   }
 
   private async requireSession(): Promise<Authenticated> {
@@ -226,6 +231,7 @@ export class Connection implements RegisteredConnection {
   private release(): void {
     if (this.closed) return
     this.closed = true
+    this.stopLiveness()
     this.ctx.metrics.wsConnections.dec()
     const auth = this.authenticated
     if (auth !== undefined) {

@@ -10,6 +10,8 @@ export const CloseCode = {
   deviceGone: 4003,
   /** Too many frames that could not be decoded. */
   tooManyBadFrames: 1008,
+  /** The socket did not authenticate within the deadline. */
+  authTimeout: 4008,
   serverShutdown: 1001,
 } as const
 
