@@ -19,6 +19,7 @@ const conversation = (fields: Partial<ConversationView> & Pick<ConversationView,
     members: [me],
     admins: ["me"],
     unreadCount: 0,
+    timerMs: 0,
     ...fields,
   }) as ConversationView
 

@@ -13,6 +13,7 @@ const direct: ConversationView = {
   ],
   admins: [],
   unreadCount: 2,
+  timerMs: 0,
 }
 
 const message = (fields: Partial<MessageView>): MessageView => ({

@@ -1,6 +1,9 @@
 import { ErrorCode, KithError } from "@kith/protocol"
 import { Batch } from "./batch"
+import { blockedAccounts, setBlocked } from "./blocking"
 import { Connection } from "./connection"
+import { deleteForMe } from "./deleteForMe"
+import { setDisappearingTimer, sweepExpired } from "./disappearing"
 import { conversationView, nameOf } from "./conversationView"
 import { listDevices, removeDevice } from "./devices"
 import { Engine, type EngineOptions } from "./engine"
@@ -25,8 +28,8 @@ import {
   markPlayed,
   sendAttachment,
   type AttachmentInput,
+  type SendAttachmentOptions,
 } from "./attachments/sendAttachment"
-import type { UploadOptions } from "./attachments/tusUpload"
 import type { DownloadOptions } from "./attachments/download"
 import { cachedAvatar, profileOf, setAvatar, setDisplayName, type ProfileView } from "./profile"
 import { b64 } from "./records"
@@ -292,12 +295,12 @@ export class KithClient implements AsyncIterable<KithEvent> {
   /**
    * Encrypts and uploads a photo, file or voice message, then sends it.
    * `onProgress` reports the upload; aborting `signal` pauses it, and
-   * `resumeBlobId` (from a paused attempt's error handler) continues it.
+   * `resume` (what `onResumable` was told) continues a paused or failed one.
    */
   sendAttachment(
     conversationId: string,
     input: AttachmentInput,
-    options: UploadOptions = {},
+    options: SendAttachmentOptions = {},
   ): Promise<MessageView> {
     return sendAttachment(this.engine, conversationId, input, options)
   }
@@ -324,6 +327,38 @@ export class KithClient implements AsyncIterable<KithEvent> {
   /** Marks a voice message played on this device. */
   markPlayed(conversationId: string, messageId: string): Promise<void> {
     return markPlayed(this.engine, conversationId, messageId)
+  }
+
+  /**
+   * Sets the conversation's disappearing-messages timer for every member
+   * (one of Limits.disappearingTimersMs; 0 turns it off). Messages sent
+   * afterwards are deleted on every device that long after arriving.
+   */
+  setDisappearingTimer(conversationId: string, timerMs: number): Promise<void> {
+    return setDisappearingTimer(this.engine, conversationId, timerMs)
+  }
+
+  /** "Delete for me": the messages' plaintext leaves this device's store; nobody is told. */
+  deleteForMe(conversationId: string, messageIds: string[]): Promise<void> {
+    return deleteForMe(this.engine, conversationId, messageIds)
+  }
+
+  /** Deletes disappearing messages that are due now (the client also does so on its own timer). */
+  expireMessages(): Promise<void> {
+    return sweepExpired(this.engine)
+  }
+
+  /**
+   * Blocks (or unblocks) an account on this device: its friend requests,
+   * messages and profile updates are dropped on arrival, silently. The
+   * server is not told.
+   */
+  setBlocked(accountId: string, blocked: boolean): Promise<void> {
+    return setBlocked(this.engine, accountId, blocked)
+  }
+
+  blockedAccounts(): string[] {
+    return blockedAccounts(this.engine)
   }
 
   /** [E1] Withdraws one of this account's messages, within Limits.recallWindowMs of sending it. */

@@ -52,6 +52,7 @@ export class Connection {
     engine.authSocket.start()
     engine.sealedSocket.start()
     engine.background.start(() => pruneSeenDigests(engine))
+    engine.background.start(() => engine.expiry.wake())
     const timer = new AbortController()
     const timedOut = engine.clock.sleep(CONNECT_TIMEOUT_MS, timer.signal).then(() => {
       throw new KithError(ErrorCode.Network, "could not reach the server")
@@ -90,6 +91,7 @@ export class Connection {
     const engine = this.engine
     engine.closed = true
     engine.groups.wakeAll()
+    engine.expiry.stop()
     const sockets = [engine.authSocket, engine.sealedSocket]
     engine.authSocket = undefined
     engine.sealedSocket = undefined

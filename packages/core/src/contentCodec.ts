@@ -10,8 +10,22 @@ export type Content = pb.Content
 export type ContentBody = Exclude<Content["body"], { case: undefined }>
 export type MemberProfile = pb.MemberProfile
 
-export function encodeContent(messageId: Uint8Array, sentAtMs: number, body: ContentBody): Uint8Array {
-  return toBinary(pb.ContentSchema, create(pb.ContentSchema, { messageId, sentAtMs: BigInt(sentAtMs), body }))
+/** `expireAfterMs`: the disappearing-messages timer the sender applies to this message (0: kept). */
+export function encodeContent(
+  messageId: Uint8Array,
+  sentAtMs: number,
+  body: ContentBody,
+  expireAfterMs = 0,
+): Uint8Array {
+  return toBinary(
+    pb.ContentSchema,
+    create(pb.ContentSchema, {
+      messageId,
+      sentAtMs: BigInt(sentAtMs),
+      body,
+      expireAfterMs: BigInt(expireAfterMs),
+    }),
+  )
 }
 
 export function decodeContent(bytes: Uint8Array): Content & { body: ContentBody } {

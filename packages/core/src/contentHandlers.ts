@@ -11,11 +11,14 @@ import {
 } from "./profileContent"
 import { fromMe, id, type Received } from "./received"
 import { onAttachment } from "./attachments/receiveAttachment"
+import { expiryOf, onDisappearingTimer } from "./disappearing"
+import { droppedAsBlocked } from "./blocking"
 import { onDeliveryReceipt, oweDeliveryReceipt } from "./deliveryReceipts"
 
 /** Applies a message's content to the conversation; every rule a receiver enforces lives here. */
 export async function applyContent(r: Received): Promise<void> {
   const body = r.content.body
+  if (droppedAsBlocked(r)) return
   switch (body.case) {
     case "text":
       return onText(r, body.value.body, body.value.replyTo)
@@ -41,6 +44,8 @@ export async function applyContent(r: Received): Promise<void> {
       return onAttachment(r, body.value)
     case "deliveryReceipt":
       return onDeliveryReceipt(r, body.value.messageIds.map(id))
+    case "disappearingTimer":
+      return onDisappearingTimer(r, body.value.expireAfterMs)
     default:
       assertNever(body)
   }
@@ -64,6 +69,7 @@ async function onText(r: Received, text: string, replyTo: Uint8Array): Promise<v
     outgoing: fromMe(r),
     read: fromMe(r),
     readBy: [],
+    expiresAtMs: expiryOf(r.engine, Number(r.content.expireAfterMs)),
   })
   oweDeliveryReceipt(r, messageId)
   r.batch.emit({

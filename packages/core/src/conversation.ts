@@ -27,6 +27,8 @@ export interface ConversationRecord {
   lastMessageOrder?: number
   /** Whether this device has told the group its profile (MemberInfo) or the group knew it already. */
   announced: boolean
+  /** Disappearing messages: the timer this device applies to what it sends here (absent or 0: off). */
+  timerMs?: number
 }
 
 export const conversationKey = (id: string) => `conv/${id}`

@@ -47,6 +47,7 @@ export async function conversationView(
     admins: members.filter((m) => m.admin).map((m) => m.accountId),
     lastMessage: last && toView(conversation.id, last),
     unreadCount: conversation.unread.length,
+    timerMs: conversation.timerMs ?? 0,
   }
 }
 

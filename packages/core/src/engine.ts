@@ -4,6 +4,7 @@ import type { Batch } from "./batch"
 import { ContactBook } from "./contacts"
 import { ConversationBook } from "./conversation"
 import { kithAuthService, type LeafIdentity } from "./credential"
+import { ExpiryTimer } from "./disappearing"
 import { EventHub } from "./events"
 import { GroupStates } from "./groupStates"
 import { identityFromRecord, type Identity } from "./identity"
@@ -36,6 +37,8 @@ export interface MetaRecord {
   selfConversationId?: string
   /** This account's devices seen so far (a new one is announced once). */
   ownDevices?: string[]
+  /** Accounts blocked on this device (blocking.ts); never sent to the server. */
+  blocked?: string[]
 }
 
 export const IDENTITY_KEY = "identity"
@@ -65,6 +68,7 @@ export class Engine {
   readonly outbox: Outbox
   readonly deliveryReceipts: DeliveryReceipts
   readonly mailbox: Mailbox
+  readonly expiry: ExpiryTimer
   private readonly writes = new KeyedMutex()
   identity: Identity | undefined
   meta: MetaRecord = {}
@@ -85,6 +89,7 @@ export class Engine {
     this.outbox = new Outbox(this)
     this.deliveryReceipts = new DeliveryReceipts(this)
     this.mailbox = new Mailbox(this)
+    this.expiry = new ExpiryTimer(this)
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -165,6 +170,9 @@ export class Engine {
     })
     for (const event of batch.events) this.events.emit(event)
     for (const task of batch.followUps) this.background.start(task)
+    // A disappearing message was stored: the expiry timer may need to fire sooner.
+    if (batch.ops.some((op) => op.kind === "put" && op.key.startsWith("exp/")))
+      this.background.start(() => this.expiry.wake())
   }
 
   /** [C3] A leaf's account key must be the pinned one (this account's own, or a contact's). */

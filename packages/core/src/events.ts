@@ -25,6 +25,12 @@ export type KithEvent =
   | { type: "untrusted-device"; accountId: string; deviceId: string }
   /** A payload that could not be decrypted or was refused: recorded and shown, never dropped silently ([E4]). */
   | { type: "decrypt-failed"; conversationId?: string; reason: string; atMs: number }
+  /** Messages whose plaintext this device deleted: disappearing messages that expired, or "Delete for me". */
+  | { type: "deleted"; conversationId: string; messageIds: string[] }
+  /** A conversation's disappearing-messages timer changed (0: off). */
+  | { type: "timer-changed"; conversationId: string; timerMs: number; byAccountId: string }
+  /** The sender's ratchet skipped generations: `count` of their messages were dropped on the way, or are late. */
+  | { type: "messages-missing"; conversationId: string; accountId: string; count: number }
   | { type: "connection"; online: boolean }
   /** Work the engine did on its own (a follow-up commit, a key package top-up) failed; it will retry when it can. */
   | { type: "error"; code: string; message: string }

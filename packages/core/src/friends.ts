@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf"
 import { content as pb, ErrorCode, KithError } from "@kith/protocol"
 import { Batch } from "./batch"
+import { isBlocked } from "./blocking"
 import { claimKeyPackages } from "./claims"
 import { addDevices, commitChange } from "./commits"
 import { newContact } from "./contacts"
@@ -108,7 +109,9 @@ export async function sendFriendRequest(engine: Engine, username: string, greeti
 export function friendRequests(engine: Engine): FriendRequestView[] {
   return engine.conversations
     .all()
-    .filter((c) => c.kind === "direct" && c.status === "incoming-request" && c.peer)
+    .filter(
+      (c) => c.kind === "direct" && c.status === "incoming-request" && c.peer && !isBlocked(engine, c.peer),
+    )
     .map((c) => ({ id: c.id, accountId: c.peer!, greeting: c.greeting ?? "", receivedAtMs: c.createdAtMs }))
 }
 

@@ -15,6 +15,7 @@ import { describe, recordFailure } from "./failures"
 import { applyMembershipChange, isDesignatedCommitter } from "./membership"
 import { groupMembers, processGroupMessage, type GroupState } from "./mlsGroup"
 import { membershipPolicy } from "./policy"
+import { recordGap, skippedGenerations } from "./gaps"
 
 type GroupMessage = MlsPrivateMessage | MlsPublicMessage
 
@@ -69,6 +70,8 @@ export async function receiveGroupMessage(
       const processed = await processGroupMessage(state, message, callback)
       consumed = processed.consumed
       if (processed.kind === "application") {
+        const skipped = skippedGenerations(state, processed.state, processed.sender.leafIndex)
+        if (skipped > 0) recordGap(engine, batch, conversation, processed.sender, skipped)
         const content = decodeContent(processed.plaintext)
         await applyContent({
           engine,

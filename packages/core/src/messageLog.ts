@@ -1,3 +1,4 @@
+import { scheduleExpiry } from "./erase"
 import { decodeRecord } from "./records"
 import type { Batch } from "./batch"
 import type { ConversationRecord } from "./conversation"
@@ -71,5 +72,6 @@ export function appendMessage(
   const countsAsUnread = record.kind === "text" || record.kind === "attachment"
   if (countsAsUnread && !record.outgoing && !record.read) conversation.unread.push(record.id)
   putMessage(batch, conversation.id, record)
+  scheduleExpiry(batch, conversation.id, record)
   return record
 }

@@ -3,6 +3,7 @@ import { content as pb, ErrorCode, KithError, Limits, toBase64Url } from "@kith/
 import { Batch } from "./batch"
 import { decodeProfile } from "./contentCodec"
 import type { Engine } from "./engine"
+import { isBlocked } from "./blocking"
 import { b64 } from "./records"
 import { open, seal } from "./sealedBox"
 
@@ -71,6 +72,8 @@ export function isAvatar(bytes: Uint8Array): boolean {
 /** Fetches and decrypts an account's profile; undefined when it has none or this device lacks its key. */
 export async function profileOf(engine: Engine, accountId: string): Promise<ProfileView | undefined> {
   const mine = accountId === engine.myAccountId
+  // A blocked account's profile (name, picture) is neither fetched nor updated.
+  if (!mine && isBlocked(engine, accountId)) return undefined
   const contact = mine ? undefined : engine.contacts.get(accountId)
   const key = mine ? engine.me().profileKey : contact?.profileKey && b64(contact.profileKey)
   if (!key) return undefined

@@ -1,5 +1,6 @@
 import { ErrorCode, fromBase64Url, KithError, toBase64Url } from "@kith/protocol"
 import { Batch } from "./batch"
+import { expiryOf } from "./disappearing"
 import { encodeContent, type ContentBody } from "./contentCodec"
 import type { ConversationRecord } from "./conversation"
 import { groupRecipients } from "./delivery"
@@ -11,6 +12,8 @@ import { enqueue } from "./outbox"
 export interface Sent {
   messageId: string
   sentAtMs: number
+  /** When this device deletes its copy (disappearing messages), if it does. */
+  expiresAtMs?: number
   record?: MessageRecord
 }
 
@@ -36,11 +39,17 @@ export async function sendContent(
     }
     const messageIdBytes = resendOf ? fromBase64Url(resendOf)! : engine.newId()
     const sentAtMs = engine.clock.now()
-    const encrypted = await encryptApplication(state, encodeContent(messageIdBytes, sentAtMs, body))
+    // Texts and attachments carry the conversation's disappearing-messages timer.
+    const timerMs = body.case === "text" || body.case === "attachment" ? (conversation.timerMs ?? 0) : 0
+    const encrypted = await encryptApplication(state, encodeContent(messageIdBytes, sentAtMs, body, timerMs))
     const recipients = groupRecipients(encrypted.state, (a) => engine.tokenOf(a))
     const batch = new Batch()
     engine.groups.set(batch, conversationId, encrypted.state)
-    const sent: Sent = { messageId: toBase64Url(messageIdBytes), sentAtMs }
+    const sent: Sent = {
+      messageId: toBase64Url(messageIdBytes),
+      sentAtMs,
+      expiresAtMs: expiryOf(engine, timerMs),
+    }
     // Texts and attachments show "sending" while their ciphertext waits in the outbox.
     const shown = body.case === "text" || body.case === "attachment"
     const deliveries = [{ payload: encrypted.payload, recipients }]
@@ -59,6 +68,7 @@ export async function sendContent(
         outgoing: true,
         read: true,
         readBy: [],
+        expiresAtMs: sent.expiresAtMs,
       })
     }
     onSent?.(conversation, sent, batch)

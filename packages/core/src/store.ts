@@ -19,6 +19,12 @@ export interface Store {
   list(prefix: string): Promise<StoreEntry[]>
   /** Applies all operations atomically, in order. */
   batch(ops: StoreOp[]): Promise<void>
+  /**
+   * Makes what was deleted so far unrecoverable from the storage medium as far
+   * as the store can (SQLite: moves the WAL into the zeroed database pages and
+   * truncates it). Called after messages are deleted for real.
+   */
+  scrub?(): Promise<void>
   close(): Promise<void>
 }
 

@@ -39,6 +39,12 @@ export interface MessageView {
   outbox?: "sending" | "failed"
   /** A photo, file or voice message; `body` is then its caption. */
   attachment?: AttachmentView
+  /** Disappearing messages: when this device deletes the plaintext (epoch ms). */
+  expiresAtMs?: number
+  /** A "notice" announcing a new disappearing-messages timer (0: off), set by `senderAccountId`. */
+  timerMs?: number
+  /** A "notice" that `count` messages of `senderAccountId` did not arrive (or not yet): a gap in their MLS ratchet. */
+  missing?: number
 }
 
 /**
@@ -75,6 +81,8 @@ export interface ConversationView {
   admins: string[]
   lastMessage?: MessageView
   unreadCount: number
+  /** The disappearing-messages timer for what this device sends here (0: off). */
+  timerMs: number
 }
 
 export interface FriendRequestView {

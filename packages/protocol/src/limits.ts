@@ -38,6 +38,8 @@ export const Limits = {
   unsealedPerHour: 30,
   /** A message may be recalled by its sender for this long. */
   recallWindowMs: 2 * 60 * 1000,
+  /** The disappearing-messages timers a conversation may be set to (0 is off): 30 s, 5 min, 1 h, 1 day, 1 week. */
+  disappearingTimersMs: [0, 30_000, 300_000, 3_600_000, 86_400_000, 604_800_000] as readonly number[],
   usernameMinLength: 3,
   usernameMaxLength: 32,
 } as const

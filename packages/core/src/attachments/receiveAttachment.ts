@@ -2,6 +2,7 @@ import type { content as pb } from "@kith/protocol"
 import { appendMessage, findMessage, toView } from "../messageLog"
 import { fromMe, id, type Received } from "../received"
 import { attachmentView } from "./attachmentCodec"
+import { expiryOf } from "../disappearing"
 import { oweDeliveryReceipt } from "../deliveryReceipts"
 
 /** An attachment message joins the conversation like a text, its caption as the body. */
@@ -23,6 +24,7 @@ export async function onAttachment(r: Received, attachment: pb.Attachment): Prom
     read: fromMe(r),
     readBy: [],
     attachment: { ...view, ...(view.kind === "voice" ? { played: fromMe(r) } : {}) },
+    expiresAtMs: expiryOf(r.engine, Number(r.content.expireAfterMs)),
   })
   oweDeliveryReceipt(r, messageId)
   r.batch.emit({

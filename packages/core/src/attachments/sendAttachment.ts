@@ -141,6 +141,7 @@ export function downloadAttachment(
       size: attachment.size,
       digest: b64(attachment.digest),
     },
+        expiresAtMs: sent.expiresAtMs,
     options,
   )
 }

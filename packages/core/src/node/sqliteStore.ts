@@ -3,7 +3,7 @@ import { checkKey, prefixEnd, type Store, type StoreEntry, type StoreOp } from "
 
 /**
  * The Store on a SQLite file (better-sqlite3): one key-value table in WAL
- * mode, batches in one transaction. Synchronous under the hood; the async
+ * mode with secure_delete, batches in one transaction. Synchronous under the hood; the async
  * interface is what browsers' IndexedDB will need.
  */
 export class SqliteStore implements Store {
@@ -19,6 +19,9 @@ export class SqliteStore implements Store {
     this.db = new Database(path)
     this.db.pragma("journal_mode = WAL")
     this.db.pragma("synchronous = NORMAL")
+    // Deleted records (expired or "delete for me" messages) are overwritten with zeros in the
+    // database and WAL instead of lingering in free pages where a forensic read would find them.
+    this.db.pragma("secure_delete = ON")
     this.db.exec("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
     this.getStmt = this.db.prepare("SELECT value FROM kv WHERE key = ?")
     this.putStmt = this.db.prepare(
@@ -57,6 +60,15 @@ export class SqliteStore implements Store {
   async batch(ops: StoreOp[]): Promise<void> {
     for (const op of ops) checkKey(op.key)
     this.applyBatch(ops)
+  }
+
+  /**
+   * secure_delete zeroes freed space in the newest page versions, but older
+   * versions of a page still sit in the WAL until a checkpoint: TRUNCATE
+   * copies the newest ones into the database file and empties the WAL.
+   */
+  async scrub(): Promise<void> {
+    this.db.pragma("wal_checkpoint(TRUNCATE)")
   }
 
   async close(): Promise<void> {
