@@ -47,6 +47,8 @@ export interface ServerConfig {
   blobQuotaBytes?: number
   /** Abuse limits (SECURITY.md); each has a default that suits one node. */
   abuse?: Partial<AbuseLimits>
+  /** Sends and commits worked on at once before new ones get KITH_ERR_OVERLOADED (default 8192). */
+  maxPendingWrites?: number
 }
 
 /** What one address, one account or the whole server may do before it is refused (SECURITY.md). */
@@ -118,5 +120,6 @@ export function resolveConfig(config: ServerConfig): ResolvedConfig {
     blobDir: config.blobDir,
     blobQuotaBytes: config.blobQuotaBytes ?? 2 * 1024 ** 3,
     abuse: { ...defaultAbuseLimits, ...config.abuse },
+    maxPendingWrites: config.maxPendingWrites ?? 8192,
   }
 }

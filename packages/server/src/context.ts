@@ -13,6 +13,7 @@ import type { Metrics } from "./observability/metrics"
 import type { Logger } from "./observability/logger"
 import type { ConnectionRegistry } from "./ws/connectionRegistry"
 import type { BlobService } from "./blobs/blobService"
+import type { WriteAdmission } from "./delivery/writeAdmission"
 
 /** Everything a request handler may reach: the durable store, the ephemeral stores, the bus. */
 export interface ServerContext {
@@ -32,4 +33,6 @@ export interface ServerContext {
   connections: ConnectionRegistry
   /** Encrypted attachments: quotas, uploads, downloads, expiry (docs/media.md). */
   blobs: BlobService
+  /** Sends and commits worked on at once; past it, KITH_ERR_OVERLOADED (docs/performance.md). */
+  admission: WriteAdmission
 }

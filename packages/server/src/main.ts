@@ -11,6 +11,7 @@ import { webDistDir } from "@kith/web/serve"
  *   KITH_TRUST_PROXY=1 behind a reverse proxy (rate limits then key on X-Forwarded-For)
  *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
  *   KITH_BLOB_QUOTA_BYTES (2 GiB): attachment bytes one account may keep at the server at once
+ *   KITH_MAX_PENDING_WRITES (8192): sends and commits in progress before new ones get KITH_ERR_OVERLOADED
  *   KITH_WEB_DIR: the built web app to serve at / (default: packages/web/dist; `npm start` builds it)
  * Cluster mode (docs/deploy.md): every node gets the same two URLs.
  *   --database-url / KITH_DATABASE_URL   PostgreSQL instead of SQLite (postgres://user:pass@host:5432/kith)
@@ -68,6 +69,7 @@ const server = await startServer({
   redisPrefix: env.KITH_REDIS_PREFIX || undefined,
   blobDir: values["blob-dir"] || env.KITH_BLOB_DIR || undefined,
   blobQuotaBytes: integer(env.KITH_BLOB_QUOTA_BYTES, 2 * 1024 ** 3, "KITH_BLOB_QUOTA_BYTES"),
+  maxPendingWrites: integer(env.KITH_MAX_PENDING_WRITES, 8192, "KITH_MAX_PENDING_WRITES"),
 }).catch((error: unknown) => {
   // The URLs may hold a password: log the error's type and code, not its message.
   log.fatal(

@@ -18,9 +18,11 @@ export async function acceptSend(
   deliveries: readonly Delivery[],
   sender: Sender | undefined,
 ): Promise<Uint8Array[]> {
-  const plan = await authorise(ctx, deliveries, sender)
-  const result = await ctx.store.mailboxes.deliver(plan.stored, ctx.clock() + Limits.mailboxRetentionMs)
-  return announce(ctx, plan, result)
+  return ctx.admission.run(payloadBytes(deliveries), async () => {
+    const plan = await authorise(ctx, deliveries, sender)
+    const result = await ctx.store.mailboxes.deliver(plan.stored, ctx.clock() + Limits.mailboxRetentionMs)
+    return announce(ctx, plan, result)
+  })
 }
 
 /**
@@ -39,12 +41,24 @@ export async function acceptCommit(
   if (epoch >= BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new KithError(ErrorCode.BadFrame, "epoch out of range")
   }
+  checkGroupSize(deliveries)
+  return ctx.admission.run(payloadBytes(deliveries), () =>
+    storeCommit(ctx, groupId, Number(epoch), deliveries, sender),
+  )
+}
+
+async function storeCommit(
+  ctx: ServerContext,
+  groupId: Uint8Array,
+  epoch: number,
+  deliveries: readonly Delivery[],
+  sender: Sender | undefined,
+): Promise<Uint8Array[]> {
   const plan = await authorise(ctx, deliveries, sender)
   const now = ctx.clock()
-  checkGroupSize(deliveries)
   const result = await ctx.store.mailboxes.submitCommit(
     toBase64Url(groupId),
-    Number(epoch),
+    epoch,
     plan.stored,
     now + Limits.mailboxRetentionMs,
     dayOf(now),
@@ -57,6 +71,12 @@ export async function acceptCommit(
   }
   ctx.metrics.commitsAccepted.inc()
   return announce(ctx, plan, result)
+}
+
+function payloadBytes(deliveries: readonly Delivery[]): number {
+  let bytes = 0
+  for (const d of deliveries) bytes += d.payload.length
+  return bytes
 }
 
 async function authorise(
