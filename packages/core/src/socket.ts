@@ -98,8 +98,28 @@ export class FrameSocket {
     return this.requestNow(body)
   }
 
-  /** Like request, but fails at once with a Network error when not connected (nothing is sent then). */
-  requestNow(body: ClientFrameBody): Promise<frames.Ok> {
+  /**
+   * Like request, but fails at once with a Network error when not connected
+   * (nothing is sent then). A server that answers KITH_ERR_OVERLOADED stored
+   * nothing: the same frame goes again after its hint, backing off further
+   * each time, for as long as the connection lasts — an overloaded server
+   * slows a sender down but never makes it drop a message.
+   */
+  async requestNow(body: ClientFrameBody): Promise<frames.Ok> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.requestOnce(body)
+      } catch (e) {
+        if (!(e instanceof KithError) || e.code !== ErrorCode.Overloaded || this.stopped) throw e
+        await this.options.clock.sleep(
+          overloadBackoffMs(attempt, e.details.retryAfterMs),
+          this.stopping.signal,
+        )
+      }
+    }
+  }
+
+  private requestOnce(body: ClientFrameBody): Promise<frames.Ok> {
     const ws = this.ws
     if (!ws || ws.readyState !== OPEN)
       return Promise.reject(new KithError(ErrorCode.Network, "not connected"))
@@ -223,6 +243,16 @@ export class FrameSocket {
     this.pending.clear()
     for (const w of waiters) w.reject(error)
   }
+}
+
+/**
+ * How long to wait before sending a refused frame again: at least the
+ * server's hint, doubling with each refusal up to MAX_BACKOFF_MS, with jitter
+ * so the senders it refused together do not all come back at the same moment.
+ */
+export function overloadBackoffMs(attempt: number, hintMs: number | undefined): number {
+  const backoff = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(attempt, 10))
+  return Math.max(hintMs ?? 0, backoff) * (1 + Math.random() / 2)
 }
 
 function errorFromFrame(error: frames.Error): KithError {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { startServer } from "@kith/server"
+import { startServer, type ServerConfig } from "@kith/server"
 import { KithClient, type KithClientOptions } from "../client"
 import type { KithEvent } from "../events"
 import { nodeWebSocket } from "./nodeWebSocket"
@@ -19,15 +19,17 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/** `config` overrides settings of the server (e.g. a tiny write queue to make it shed load). */
+export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "kith-core-it-"))
   const start = (port: number) =>
     startServer({
-      port,
       dataDir: join(dir, "server"),
       powDifficulty: 4,
       logLevel: "silent",
       anonymousRequestsPerMinute: 1_000_000,
+      ...config,
+      port,
     })
   let server = await start(0)
   return {
