@@ -76,6 +76,15 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     else request.log.info(line, "request")
   })
 
+  // Nothing here inflates a body, so a compressed one could only be a decompression bomb aimed
+  // at some later layer, or a mistake: both get a clear typed error before the body is read.
+  app.addHook("onRequest", async (request) => {
+    const encoding = request.headers["content-encoding"]
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") {
+      throw new KithError(ErrorCode.BadRequest, "compressed request bodies are not accepted")
+    }
+  })
+
   // Empty bodies are allowed (routes without a body schema ignore them); anything else must be JSON.
   app.removeContentTypeParser("application/json")
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
@@ -100,7 +109,8 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     },
   })
   await app.register(websocket, {
-    options: { maxPayload: Limits.maxFrameBytes },
+    // No permessage-deflate: frames are ciphertext (incompressible) and inflating is a bomb's door.
+    options: { maxPayload: Limits.maxFrameBytes, perMessageDeflate: false },
     // On shutdown, "going away" (1001) tells clients to reconnect, unlike the default bare close.
     preClose(done) {
       for (const client of app.websocketServer.clients)

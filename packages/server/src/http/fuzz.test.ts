@@ -1,3 +1,5 @@
+import { connect } from "node:net"
+import { gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import fc from "fast-check"
 import { Value } from "@sinclair/typebox/value"
@@ -122,5 +124,71 @@ describe("HTTP endpoints under random input", () => {
     })
     expect(claim.status).toBe(200)
     expect((await request(t.url, "GET", "/healthz")).status).toBe(200)
+  })
+})
+
+describe("HTTP endpoints under hostile bodies", () => {
+  const profile = (rawBody: string | Buffer, headers: Record<string, string> = {}) =>
+    fetch(t.url + "/v1/profile", {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${alice.token}`, ...headers },
+      body: rawBody,
+    })
+
+  it("refuses compressed bodies (a gzip bomb is never inflated)", async () => {
+    // 64 MiB of zeros shrinks to ~64 KiB: inflating it would cost a thousand times what it cost to send.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024))
+    for (const encoding of ["gzip", "deflate", "br"]) {
+      const res = await profile(bomb, { "content-encoding": encoding })
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as { code: string; message: string }
+      expect(body.code).toBe("KITH_ERR_BAD_REQUEST")
+      expect(body.message).toMatch(/compressed/)
+    }
+  })
+
+  it("answers a length claiming gigabytes with KITH_ERR_TOO_LARGE before reading anything", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(t.url).port), "127.0.0.1", () => {
+        socket.write(
+          "PUT /v1/profile HTTP/1.1\r\nHost: kith\r\ncontent-type: application/json\r\n" +
+            `authorization: Bearer ${alice.token}\r\ncontent-length: 10737418240\r\n\r\n{"ciphertext":"`,
+        )
+      })
+      let said = ""
+      socket.on("data", (chunk: Buffer) => {
+        said += chunk.toString()
+        if (said.includes("\r\n\r\n") && said.includes("}")) {
+          socket.destroy()
+          resolve(said)
+        }
+      })
+      socket.on("error", reject)
+    })
+    expect(answer).toMatch(/^HTTP\/1\.1 413/)
+    expect(answer).toContain("KITH_ERR_TOO_LARGE")
+  })
+
+  it("answers deeply nested and very wide JSON with a typed error", async () => {
+    const deep = "[".repeat(200_000) + "]".repeat(200_000)
+    const wide = JSON.stringify(Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, i])))
+    for (const rawBody of [deep, wide, `{"ciphertext":${deep}}`]) {
+      const res = await profile(rawBody)
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { code: string }).code).toBe("KITH_ERR_BAD_REQUEST")
+    }
+  })
+
+  it("keeps serving a normal client after them", async () => {
+    const res = await call(t.url, "putProfile", { token: alice.token, body: { ciphertext: "AAAA" } })
+    expect(res.status).toBe(204)
+    expect(
+      (
+        await call(t.url, "getProfile", {
+          token: alice.token,
+          params: { accountId: alice.account.accountId },
+        })
+      ).body,
+    ).toEqual({ ciphertext: "AAAA" })
   })
 })

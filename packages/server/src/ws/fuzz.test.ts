@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import fc from "fast-check"
-import { encodeClientFrame, isErrorCode, type ClientFrame } from "@kith/protocol"
+import WebSocket from "ws"
+import { encodeClientFrame, isErrorCode, Limits, WS_PATH, type ClientFrame } from "@kith/protocol"
 import { startTestServer, type TestServer } from "../testing/testServer"
 import { newUser, randomBytes, setDeliveryToken, type TestUser } from "../testing/identities"
 import { TestSocket } from "../testing/wsClient"
@@ -129,5 +130,47 @@ describe("the WebSocket under random and mutated frames", () => {
     const seqs = reader.entries().map((e) => e.seq)
     expect((await reader.request({ case: "ack", value: { seqs } })).body.case).toBe("ok")
     await Promise.all([reader.close(), sender.close()])
+  })
+})
+
+describe("the WebSocket under hostile frames", () => {
+  it("does not negotiate permessage-deflate, so no frame is ever inflated", async () => {
+    const ws = new WebSocket(t.url.replace(/^http/, "ws") + WS_PATH, { perMessageDeflate: true })
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject))
+    expect(ws.extensions).toBe("")
+    ws.close()
+  })
+
+  it("closes a connection that sends a frame over the size limit (1009), before reading it whole", async () => {
+    const socket = await TestSocket.connect(t.url)
+    socket.sendRaw(new Uint8Array(Limits.maxFrameBytes + 1))
+    expect((await socket.closed).code).toBe(1009)
+  })
+
+  it("answers length fields claiming gigabytes and pathological nesting with KITH_ERR_BAD_FRAME", async () => {
+    const socket = await TestSocket.connect(t.url)
+    const nested: number[] = []
+    for (let i = 0; i < 100_000; i++) nested.push(0x12, 0x00)
+    const hostile = [
+      // Field 2 (a length-delimited body) claiming 4 GiB, followed by three bytes.
+      new Uint8Array([0x08, 0x01, 0x12, 0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3]),
+      // A deep pile of protobuf start-group tags.
+      new Uint8Array(200_000).fill(0x0b),
+      new Uint8Array(nested),
+    ]
+    for (const bytes of hostile) {
+      socket.sendRaw(bytes)
+      const reply = await socket.nextUnmatched()
+      expect(reply.body.case).toBe("error")
+      expect(reply.body.case === "error" && reply.body.value.code).toBe("KITH_ERR_BAD_FRAME")
+    }
+    expect((await socket.request({ case: "ping", value: {} })).body.case).toBe("pong")
+    await socket.close()
+  })
+
+  it("serves a normal client afterwards", async () => {
+    const reader = await TestSocket.connect(t.url)
+    expect((await reader.authenticate(bob.token)).body.case).toBe("ok")
+    await reader.close()
   })
 })
