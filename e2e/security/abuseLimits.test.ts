@@ -81,7 +81,7 @@ describe("friend-request spam", () => {
     try {
       const frame = await socket.request({
         case: "send",
-        value: { deliveries: [delivery(payload(1), [to(target.device)])] },
+        value: { deliveries: [delivery(payload(1), [to(target.device)])] as never },
       })
       return errorCode(frame)
     } finally {
@@ -118,7 +118,10 @@ describe("mailbox floods", () => {
     const token = await setDeliveryToken(t.url, bob)
     const socket = await connected(t, sender)
     const send = async (n: number) =>
-      socket.request({ case: "send", value: { deliveries: [delivery(payload(n), [to(bob.device, token)])] } })
+      socket.request({
+        case: "send",
+        value: { deliveries: [delivery(payload(n), [to(bob.device, token)])] as never },
+      })
     for (let n = 1; n <= 3; n++) expect(errorCode(await send(n))).toBe("ok")
     const full = await send(4)
     expect(errorCode(full)).toBe("KITH_ERR_MAILBOX_FULL")
@@ -152,7 +155,10 @@ describe("fan-out amplification", () => {
       delivery(payload(2), recipients.slice(half)),
     ]
     const groupId = randomBytes(32)
-    const refused = await socket.request({ case: "submitCommit", value: { groupId, epoch: 0n, deliveries } })
+    const refused = await socket.request({
+      case: "submitCommit",
+      value: { groupId, epoch: 0n, deliveries: deliveries as never },
+    })
     expect(errorCode(refused)).toBe("KITH_ERR_GROUP_TOO_LARGE")
     expect(await t.rows("SELECT * FROM groups")).toEqual([])
 
@@ -160,7 +166,7 @@ describe("fan-out amplification", () => {
     const within = [delivery(payload(3), recipients.slice(0, Limits.maxGroupDevices))]
     const taken = await socket.request({
       case: "submitCommit",
-      value: { groupId, epoch: 0n, deliveries: within },
+      value: { groupId, epoch: 0n, deliveries: within as never },
     })
     expect(errorCode(taken)).toBe("ok")
     await socket.close()
