@@ -26,6 +26,20 @@ export interface AttachmentInput {
   waveform?: number[]
 }
 
+/** What continuing a paused or failed upload needs: the blob at the server and the key it is sealed under. */
+export interface UploadResume {
+  blobId: string
+  /** base64url; sealing is deterministic, so the rest is sealed exactly as the first part was. */
+  key: string
+}
+
+export interface SendAttachmentOptions extends Omit<UploadOptions, "resumeBlobId" | "onCreated"> {
+  /** Continues an earlier attempt (same source) from what the server holds, instead of starting again. */
+  resume?: UploadResume
+  /** Told, once the upload has begun, how to resume it if it is paused (its signal) or fails. */
+  onResumable?: (resume: UploadResume) => void
+}
+
 export function blobEndpoint(engine: Engine): BlobEndpoint {
   return {
     baseUrl: engine.anonymousApi.baseUrl,
@@ -53,7 +67,7 @@ export async function sendAttachment(
   engine: Engine,
   conversationId: string,
   input: AttachmentInput,
-  options: UploadOptions = {},
+  options: SendAttachmentOptions = {},
 ): Promise<MessageView> {
   requireActive(engine, conversationId)
   if (input.source.size > MAX_ATTACHMENT_BYTES) {
@@ -62,8 +76,14 @@ export async function sendAttachment(
       `attachments may be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`,
     )
   }
-  const key = engine.random(32)
-  const uploaded = await uploadBlob(blobEndpoint(engine), input.source, key, options)
+  const { resume, onResumable, ...upload } = options
+  const key = resume ? b64(resume.key) : engine.random(32)
+  if (key.length !== 32) throw new KithError(ErrorCode.BadRequest, "not an upload key")
+  const uploaded = await uploadBlob(blobEndpoint(engine), input.source, key, {
+    ...upload,
+    resumeBlobId: resume?.blobId,
+    onCreated: (blobId) => onResumable?.({ blobId, key: toBase64Url(key) }),
+  })
   const view: AttachmentView = {
     kind: input.kind,
     blobId: uploaded.blobId,
@@ -121,6 +141,7 @@ async function sendAttachmentMessage(
         read: true,
         readBy: [],
         attachment: view.kind === "voice" ? { ...view, played: true } : view,
+        expiresAtMs: sent.expiresAtMs,
       })
     },
   )
@@ -141,7 +162,6 @@ export function downloadAttachment(
       size: attachment.size,
       digest: b64(attachment.digest),
     },
-        expiresAtMs: sent.expiresAtMs,
     options,
   )
 }

@@ -28,6 +28,8 @@ export interface UploadOptions {
   signal?: AbortSignal
   /** Continue an upload paused earlier instead of starting a new one. */
   resumeBlobId?: string
+  /** Told the new blob's id as soon as the server created it (what a later resume needs). */
+  onCreated?: (blobId: string) => void
   /** Bytes per PATCH request: memory held at once while uploading. */
   requestBytes?: number
   /** Consecutive failed attempts before giving up. */
@@ -84,6 +86,7 @@ export async function uploadBlob(
   }
 
   const blobId = options.resumeBlobId ?? (await http.create(total))
+  if (options.resumeBlobId === undefined) options.onCreated?.(blobId)
   let offset = options.resumeBlobId === undefined ? 0 : await http.offset(blobId)
   // A resumed upload hashes what the server already holds before going on.
   for (let at = 0; at < Math.min(offset, cipherLength); at += CIPHER_CHUNK_BYTES) {
