@@ -1,9 +1,8 @@
-import { bytesEqual, ErrorCode, KithError } from "@kith/protocol"
+import { bytesEqual, ErrorCode, fromBase64Url, KithError } from "@kith/protocol"
 import type { KeyPackage } from "ts-mls"
-import { identifyLeaf } from "./credential"
+import { identifyLeaf, type LeafIdentity } from "./credential"
 import type { Engine } from "./engine"
 import { decodeKeyPackageMessage } from "./keyPackages"
-import { b64 } from "./records"
 
 export interface ClaimedKeyPackage {
   accountId: string
@@ -37,23 +36,34 @@ export async function claimKeyPackages(
       ? engine.me().account.publicKey
       : b64Maybe(engine.contacts.get(accountId)?.accountPublicKey)
   const claimed: ClaimedKeyPackage[] = []
+  // Every refusal is an event: a server that offers a device the account did not certify is attacking.
+  const refuse = (deviceId: string, reason: "account-key-changed" | "not-certified") =>
+    engine.events.emit({ type: "untrusted-device", accountId, deviceId, reason })
   for (const entry of keyPackages) {
-    const keyPackage = decodeKeyPackageMessage(b64(entry.keyPackage))
-    if (!keyPackage) continue
-    try {
-      const leaf = identifyLeaf(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey)
-      if (leaf.accountId !== accountId || leaf.deviceId !== entry.deviceId) continue
-      if (pinned && !bytesEqual(pinned, leaf.accountPublicKey)) {
-        engine.events.emit({ type: "untrusted-device", accountId, deviceId: entry.deviceId })
-        continue
-      }
-      if (excludeDeviceIds.includes(leaf.deviceId)) continue
-    } catch {
+    const keyPackage = decodeKeyPackageMessage(b64Maybe(entry.keyPackage) ?? new Uint8Array())
+    if (!keyPackage) {
+      refuse(entry.deviceId, "not-certified")
       continue
     }
+    let leaf: LeafIdentity
+    try {
+      leaf = identifyLeaf(keyPackage.leafNode.credential, keyPackage.leafNode.signaturePublicKey)
+    } catch {
+      refuse(entry.deviceId, "not-certified")
+      continue
+    }
+    if (leaf.accountId !== accountId || leaf.deviceId !== entry.deviceId) {
+      refuse(entry.deviceId, "not-certified")
+      continue
+    }
+    if (pinned && !bytesEqual(pinned, leaf.accountPublicKey)) {
+      refuse(entry.deviceId, "account-key-changed")
+      continue
+    }
+    if (excludeDeviceIds.includes(leaf.deviceId)) continue
     claimed.push({ accountId, deviceId: entry.deviceId, keyPackage })
   }
   return claimed
 }
 
-const b64Maybe = (text: string | undefined) => (text === undefined ? undefined : b64(text))
+const b64Maybe = (text: string | undefined) => (text === undefined ? undefined : fromBase64Url(text))

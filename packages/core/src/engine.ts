@@ -183,7 +183,12 @@ export class Engine {
         ? bytesEqual(leaf.accountPublicKey, identity.account.publicKey)
         : this.contacts.checkKey(leaf.accountId, leaf.accountPublicKey) !== "mismatch"
     if (!ok)
-      this.events.emit({ type: "untrusted-device", accountId: leaf.accountId, deviceId: leaf.deviceId })
+      this.events.emit({
+        type: "untrusted-device",
+        accountId: leaf.accountId,
+        deviceId: leaf.deviceId,
+        reason: "account-key-changed",
+      })
     return ok
   }
 

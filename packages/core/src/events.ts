@@ -21,8 +21,18 @@ export type KithEvent =
   | { type: "removed-from-conversation"; conversationId: string }
   /** A new device appeared for a contact (or for this account): a warning worth showing. */
   | { type: "device-added"; accountId: string; deviceId: string; own: boolean; conversationId?: string }
-  /** A leaf named an account key other than the one pinned for its account, and was refused ([C3]). */
-  | { type: "untrusted-device"; accountId: string; deviceId: string }
+  /**
+   * A device was refused ([C3], [T9]): it named an account key other than the
+   * one pinned for its account ("account-key-changed": the safety number would
+   * change), or its certificate was not signed by the account key it names
+   * ("not-certified").
+   */
+  | {
+      type: "untrusted-device"
+      accountId: string
+      deviceId: string
+      reason: "account-key-changed" | "not-certified"
+    }
   /** A payload that could not be decrypted or was refused: recorded and shown, never dropped silently ([E4]). */
   | { type: "decrypt-failed"; conversationId?: string; reason: string; atMs: number }
   /** Messages whose plaintext this device deleted: disappearing messages that expired, or "Delete for me". */

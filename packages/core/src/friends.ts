@@ -25,7 +25,12 @@ export async function pinAccount(engine: Engine, accountId: string, username?: s
   const key = b64(account.accountPublicKey)
   const batch = new Batch()
   if (engine.contacts.checkKey(accountId, key) === "mismatch") {
-    engine.events.emit({ type: "untrusted-device", accountId, deviceId: account.devices[0]?.deviceId ?? "" })
+    engine.events.emit({
+      type: "untrusted-device",
+      accountId,
+      deviceId: account.devices[0]?.deviceId ?? "",
+      reason: "account-key-changed",
+    })
     throw new KithError(
       ErrorCode.UntrustedDevice,
       "the server reports another account key than the one pinned for this account",
