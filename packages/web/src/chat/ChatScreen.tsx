@@ -3,15 +3,16 @@ import { useTranslation } from "react-i18next"
 import { useAppState, useModel } from "../app/context"
 import { hrefOf } from "../app/route"
 import { TopBar } from "../components/TopBar"
+import { Avatar } from "../components/Avatar"
 import type { ChatMessage } from "../model/viewTypes"
 import { Composer } from "./Composer"
 import { PhotoViewer } from "./PhotoViewer"
+import { ForwardPicker } from "./ForwardPicker"
+import { Transfers, type DownloadView } from "./Transfers"
 import { MessageList } from "./MessageList"
 import { firstUnreadOf } from "./timeline"
 import { errorText } from "../screens/useAsyncAction"
 import { isolate } from "../i18n/bidi"
-
-let uploadIds = 0
 
 /** Hands a decrypted attachment to the browser's own download. */
 function saveBlob(blob: Blob, fileName: string): void {
@@ -39,7 +40,9 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       return undefined
     })
   }, [])
-  const [uploads, setUploads] = useState<{ id: number; name: string; sent: number; total: number }[]>([])
+  const uploads = state.uploads.filter((u) => u.chatId === chatId)
+  const [downloads, setDownloads] = useState<DownloadView[]>([])
+  const [forwarding, setForwarding] = useState<string>()
   // Where the unread marker sits is decided when the chat opens, then kept while reading.
   const [unread, setUnread] = useState<{ id?: string; count: number }>()
 
@@ -69,11 +72,19 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       onReply: (m: ChatMessage) => setReplyTo(m),
       onRecall: (m: ChatMessage) => void model.recall(chatId, m.id).catch(fail),
       onRetry: (m: ChatMessage) => void model.retry(chatId, m.id).catch(fail),
-      onSave: (m: ChatMessage) =>
+      onSave: (m: ChatMessage) => {
+        const name = m.body.kind === "attachment" ? m.body.fileName : ""
+        const download: DownloadView = { id: m.id, name, received: 0, total: 1 }
+        setDownloads((all) => [...all.filter((d) => d.id !== m.id), download])
+        const progress = (received: number, total: number) =>
+          setDownloads((all) => all.map((d) => (d.id === m.id ? { ...d, received, total } : d)))
         void model
-          .attachmentBlob(chatId, m.id)
+          .attachmentBlob(chatId, m.id, progress)
           .then(({ blob, fileName }) => saveBlob(blob, fileName || "attachment"))
-          .catch(fail),
+          .catch(fail)
+          .finally(() => setDownloads((all) => all.filter((d) => d.id !== m.id)))
+      },
+      onForward: (m: ChatMessage) => setForwarding(m.id),
       loadAttachment: (m: ChatMessage) =>
         model.attachmentBlob(chatId, m.id).then(
           ({ blob }) => blob,
@@ -109,6 +120,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
             ‹
           </span>
         </a>
+        <Avatar id={chat.peerId ?? chat.id} name={chat.title} />
         <h1 id="chat-title" data-testid="chat-title">
           {chat.title}
         </h1>
@@ -153,17 +165,25 @@ export function ChatScreen({ chatId }: { chatId: string }) {
         <p className="placeholder">{t("common.loading")}</p>
       )}
       {viewer && <PhotoViewer url={viewer} onClose={closeViewer} />}
-      {uploads.map((u) => (
-        <div className="upload" key={u.id} data-testid="upload">
-          <span>{t("chat.uploading", { name: u.name })}</span>
-          <progress
-            max={Math.max(1, u.total)}
-            value={u.sent}
-            aria-label={t("chat.uploading", { name: u.name })}
-            data-testid="upload-progress"
-          />
+      {forwarding && (
+        <ForwardPicker
+          fromChatId={chatId}
+          onClose={() => setForwarding(undefined)}
+          onPick={(to) => {
+            setForwarding(undefined)
+            void model.forward(chatId, forwarding, to).catch(fail)
+          }}
+        />
+      )}
+      {state.photoNotice && (
+        <div className="notice" role="status" data-testid="photo-notice">
+          <span>{t("chat.photoNotice")}</span>
+          <button type="button" className="button small secondary" onClick={() => model.dismissPhotoNotice()}>
+            {t("common.dismiss")}
+          </button>
         </div>
-      ))}
+      )}
+      <Transfers uploads={uploads} downloads={downloads} />
       <Composer
         key={chatId}
         initialDraft={model.draftOf(chatId)}
@@ -173,16 +193,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
         onDraft={(text) => model.setDraft(chatId, text)}
         onVoice={(note) => void model.sendVoice(chatId, note).catch(fail)}
         onVoiceError={fail}
-        onAttach={(file) => {
-          const id = ++uploadIds
-          setUploads((all) => [...all, { id, name: file.name, sent: 0, total: file.size }])
-          const progress = (sent: number, total: number) =>
-            setUploads((all) => all.map((u) => (u.id === id ? { ...u, sent, total } : u)))
-          void model
-            .sendFile(chatId, file, progress)
-            .catch(fail)
-            .finally(() => setUploads((all) => all.filter((u) => u.id !== id)))
-        }}
+        onAttach={(file) => void model.sendFile(chatId, file).catch(fail)}
         onSend={(text) => {
           const reply = replyTo?.id
           setReplyTo(undefined)

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from "react"
 import { useTranslation } from "react-i18next"
 import { EmojiPicker } from "../components/EmojiPicker"
 import type { ChatMessage } from "../model/viewTypes"
-import { startRecording, type Recording, type VoiceNote } from "../media/voiceRecorder"
+import type { VoiceNote } from "../media/voiceRecorder"
+import { VoiceButton } from "./VoiceButton"
 
 /**
  * Where a message is written: Enter sends, Shift+Enter breaks the line. The
@@ -39,28 +40,6 @@ export function Composer({
   useEffect(() => {
     if (replyTo) input.current?.focus()
   }, [replyTo])
-
-  const [recording, setRecording] = useState<Recording>()
-  const [elapsed, setElapsed] = useState(0)
-  useEffect(() => {
-    if (!recording) return
-    const timer = setInterval(() => setElapsed(recording.elapsedMs()), 250)
-    return () => clearInterval(timer)
-  }, [recording])
-  async function startVoice() {
-    try {
-      const started = await startRecording(() => void finishVoice(started))
-      setElapsed(0)
-      setRecording(started)
-    } catch (e) {
-      onVoiceError?.(e)
-    }
-  }
-  async function finishVoice(which = recording) {
-    if (!which) return
-    setRecording(undefined)
-    onVoice?.(await which.stop())
-  }
 
   function update(next: string) {
     setText(next)
@@ -145,42 +124,7 @@ export function Composer({
           }}
           data-testid="composer"
         />
-        {onVoice && !recording && (
-          <button
-            type="button"
-            className="icon-button"
-            aria-label={t("chat.recordVoice")}
-            disabled={disabled}
-            onClick={() => void startVoice()}
-            data-testid="record-voice"
-          >
-            <span aria-hidden="true">🎤</span>
-          </button>
-        )}
-        {recording && (
-          <span className="recording" role="status" data-testid="recording">
-            {t("chat.recording", { seconds: Math.floor(elapsed / 1000) })}
-            <button
-              type="button"
-              className="button small secondary"
-              onClick={() => {
-                recording.cancel()
-                setRecording(undefined)
-              }}
-              data-testid="cancel-voice"
-            >
-              {t("chat.cancelVoice")}
-            </button>
-            <button
-              type="button"
-              className="button small"
-              onClick={() => void finishVoice()}
-              data-testid="stop-voice"
-            >
-              {t("chat.sendVoice")}
-            </button>
-          </span>
-        )}
+        {onVoice && <VoiceButton disabled={disabled} onVoice={onVoice} onVoiceError={onVoiceError} />}
         <button
           type="button"
           className="button"

@@ -11,6 +11,8 @@ export interface BubbleActions {
   onRetry(message: ChatMessage): void
   /** Downloads, decrypts and saves an attachment. */
   onSave(message: ChatMessage): void
+  /** Sends an attachment to another chat (the same encrypted blob: nothing is uploaded again). */
+  onForward(message: ChatMessage): void
   /** Downloads and decrypts an attachment for playing here. */
   loadAttachment(message: ChatMessage): Promise<Blob>
   onPlayed(message: ChatMessage): void
@@ -107,6 +109,17 @@ export const MessageBubble = memo(function MessageBubble({
               data-testid="save-attachment"
             >
               {t("chat.save")}
+            </button>
+            <button
+              type="button"
+              className="button small secondary"
+              onClick={(e) => {
+                e.stopPropagation()
+                actions.onForward(message)
+              }}
+              data-testid="forward-attachment"
+            >
+              {t("chat.forward")}
             </button>
           </>
         )}

@@ -16,6 +16,8 @@ export interface VoiceNote {
 export interface Recording {
   /** Milliseconds recorded so far. */
   elapsedMs(): number
+  /** The loudness of the last `count` moments (0–255, scaled to the loudest so far), for a live waveform. */
+  recentLevels(count: number): number[]
   /** Ends the recording (it also ends by itself at 60 s). */
   stop(): Promise<VoiceNote>
   /** Ends it and throws the sound away. */
@@ -54,6 +56,10 @@ export async function startRecording(onLimit: () => void): Promise<Recording> {
   }
   return {
     elapsedMs: () => performance.now() - started,
+    recentLevels(count) {
+      const peak = Math.max(1e-6, ...levels.slice(-200))
+      return levels.slice(-count).map((v) => Math.round((v / peak) * 255))
+    },
     cancel() {
       recorder.onstop = null
       if (recorder.state !== "inactive") recorder.stop()

@@ -35,6 +35,8 @@ import {
 } from "./systemLines"
 import { isPhoto, preparePhoto } from "../media/prepareMedia"
 import type { VoiceNote } from "../media/voiceRecorder"
+import { Uploads } from "./uploads"
+import { avatarBlob, defaultCrop, encodeAvatar, type AvatarCrop } from "../media/prepareAvatar"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
@@ -78,14 +80,21 @@ export class AppModel {
   private readonly stops: (() => void)[] = []
   private refreshQueued = false
   private readonly staleChats = new Set<string>()
-  /** Sends of this session not yet resolved: their messages wait in the engine's outbox. */
-  private pendingSends = 0
-  /** Ids of this session's messages whose send resolved (the server has them). */
-  private readonly sent = new Set<string>()
-  /** Ids of messages the engine accepted while offline: in its outbox until the next connection's sync. */
-  private readonly queued = new Set<string>()
-  private sessionStartedAt = Date.now()
+  /** Texts the engine refused outright (never stored): shown as failed with a retry until retried. */
   private readonly failed: FailedSend[] = []
+  /** Profile pictures as object URLs, by account; replaced (and the old URL revoked) when one changes. */
+  private readonly avatarUrls = new Map<string, string>()
+  /** Accounts whose stored picture this session has looked up, and whose profile it fetched. */
+  private readonly avatarLooked = new Set<string>()
+  private readonly profileFetched = new Set<string>()
+
+  private readonly uploads = new Uploads(
+    () => this.engine(),
+    (uploads, sentTo) => {
+      this.set({ uploads })
+      if (sentTo) this.touch(sentTo)
+    },
+  )
 
   private clientWaiters: ((client: KithClient) => void)[] = []
   private listCacheTimer: ReturnType<typeof setTimeout> | undefined
@@ -241,7 +250,6 @@ export class AppModel {
 
   private async start(): Promise<void> {
     const client = await this.engine()
-    this.sessionStartedAt = Date.now()
     this.stops.push(client.on((event) => this.onEvent(event)))
     const tick = setInterval(() => {
       this.set({ now: Date.now() })
@@ -293,24 +301,6 @@ export class AppModel {
     }
   }
 
-  /** Once the engine has caught up and emptied its outbox, what was queued offline has gone out. */
-  private async afterReconnect(): Promise<void> {
-    const client = this.client
-    if (!client) return
-    const waiting = [...this.queued]
-    try {
-      await client.sync()
-    } catch {
-      return // Dropped again: the next connection tries anew.
-    }
-    for (const id of waiting) {
-      this.queued.delete(id)
-      this.sent.add(id)
-    }
-    for (const id of this.loaded.keys()) this.staleChats.add(id)
-    this.scheduleRefresh()
-  }
-
   private async meOf(client: KithClient): Promise<Me> {
     const who = await client.whoami()
     return {
@@ -337,12 +327,13 @@ export class AppModel {
     switch (event.type) {
       case "connection":
         this.engineOnline = event.online
-        if (event.online && this.queued.size > 0) void this.afterReconnect()
         this.set({ connection: event.online ? "online" : navigator.onLine ? "connecting" : "offline" })
         break
       case "message":
       case "recalled":
       case "read":
+      case "delivered":
+      case "sent":
         this.staleChats.add(event.conversationId)
         break
       case "member-added":
@@ -509,9 +500,10 @@ export class AppModel {
     this.set({ chats, friends: people, requests, me, messages: this.renderAll() })
     this.cacheList()
     const friendIds = new Set(friends.map((f) => f.accountId))
-    void this.fetchMissingNames([
+    void this.fetchProfiles([
+      me.accountId,
       ...incoming.map((r) => r.accountId),
-      ...friends.filter((f) => !f.displayName).map((f) => f.accountId),
+      ...friends.map((f) => f.accountId),
       ...conversations.flatMap((c) =>
         c.members.filter((m) => !m.self && !friendIds.has(m.accountId)).map((m) => m.accountId),
       ),
@@ -519,22 +511,32 @@ export class AppModel {
   }
 
   /**
-   * Names come from encrypted profiles, which the engine fetches on request and
-   * then remembers. Ask once per account per session (again after ten seconds
-   * if the key to read it was not there yet).
+   * Names and pictures come from encrypted profiles, which the engine fetches
+   * on request and then remembers. Fetch each account's once per session
+   * (again after ten seconds if the key to read it was not there yet); until
+   * then the name and picture this device last saw stand in.
    */
-  private async fetchMissingNames(accountIds: string[]): Promise<void> {
+  private async fetchProfiles(accountIds: string[]): Promise<void> {
     const client = this.client
     if (!client) return
     let found = false
-    this.namesMissing = accountIds.some((id) => !this.names.has(id))
-    for (const id of new Set(accountIds)) {
+    const unique = [...new Set(accountIds)]
+    this.namesMissing = unique.some((id) => !this.profileFetched.has(id))
+    for (const id of unique) {
+      if (this.avatarLooked.has(id)) continue
+      this.avatarLooked.add(id)
+      this.showAvatar(id, await client.avatarOf(id).catch(() => undefined))
+    }
+    for (const id of unique) {
       const asked = this.profileAskedAt.get(id)
-      if (this.names.has(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
+      if (this.profileFetched.has(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
       this.profileAskedAt.set(id, Date.now())
       try {
         const profile = await client.profileOf(id)
-        if (profile?.displayName) {
+        if (!profile) continue
+        this.profileFetched.add(id)
+        this.showAvatar(id, profile.avatar)
+        if (profile.displayName && this.names.get(id) !== profile.displayName) {
           this.names.set(id, profile.displayName)
           found = true
         }
@@ -543,6 +545,31 @@ export class AppModel {
       }
     }
     if (found) this.scheduleRefresh()
+  }
+
+  /** Shows a picture for an account (or, with undefined, its initials again). */
+  private showAvatar(accountId: string, bytes: Uint8Array | undefined): void {
+    const previous = this.avatarUrls.get(accountId)
+    if (!bytes && !previous) return
+    if (previous) URL.revokeObjectURL(previous)
+    const avatars = { ...this.state.avatars }
+    if (bytes) {
+      const url = URL.createObjectURL(avatarBlob(bytes))
+      this.avatarUrls.set(accountId, url)
+      avatars[accountId] = url
+    } else {
+      this.avatarUrls.delete(accountId)
+      delete avatars[accountId]
+    }
+    this.set({ avatars })
+  }
+
+  /** Sets my picture from an image, cut to the chosen square and encoded again here; undefined removes it. */
+  async setAvatar(image: ImageBitmap | undefined, crop: AvatarCrop = defaultCrop): Promise<void> {
+    const client = await this.engine()
+    const bytes = image ? await encodeAvatar(image, crop) : undefined
+    await client.setAvatar(bytes)
+    this.showAvatar(client.accountId, bytes)
   }
 
   nameOf(accountId: string): string {
@@ -560,22 +587,12 @@ export class AppModel {
     const byId = new Map(views.map((m) => [m.id, m]))
     const blocked = new Set(this.prefs.blocked)
     const nameOf = (id: string) => this.nameOf(id)
-    const myDevice = this.state.me?.deviceId
     const shown = views
       .filter((m) => !(m.senderAccountId && blocked.has(m.senderAccountId)))
-      .map((m) => {
-        const stillSending =
-          this.queued.has(m.id) ||
-          (m.outgoing &&
-            this.pendingSends > 0 &&
-            m.senderDeviceId === myDevice &&
-            m.sentAtMs >= this.sessionStartedAt &&
-            !this.sent.has(m.id))
-        return {
-          order: m.receivedAtMs,
-          message: chatMessageOf(m, byId, nameOf, this.prefs.readReceipts, stillSending),
-        }
-      })
+      .map((m) => ({
+        order: m.receivedAtMs,
+        message: chatMessageOf(m, byId, nameOf, this.prefs.readReceipts),
+      }))
     // In a direct chat "X joined" is the friend request itself; the friendship line says it better.
     const direct = this.state.chats.find((c) => c.id === chatId)?.kind === "direct"
     const lines = (this.systemLines.get(chatId) ?? [])
@@ -652,26 +669,21 @@ export class AppModel {
   /**
    * Hands a text to the engine, which stores and encrypts it at once and keeps
    * it in its outbox until the server has it (offline: until reconnection).
-   * Until then it shows as "sending"; a send the engine refuses outright stays
-   * on screen as failed, with a retry.
+   * The engine's view says "sending" until then, also after a reload; a send
+   * the engine refuses outright stays on screen as failed, with a retry.
    */
   async sendText(chatId: string, text: string, replyTo?: string): Promise<void> {
     this.setDraft(chatId, "")
     const client = await this.engine()
-    this.pendingSends++
     const sending = client.sendText(chatId, text, replyTo ? { replyTo } : {})
     // The engine stores the message before it waits for the network: show it now.
     setTimeout(() => this.touch(chatId), 50)
     try {
-      const message = await sending
-      // Offline, the engine stores the message and returns at once; it goes out on reconnection.
-      if (this.engineOnline) this.sent.add(message.id)
-      else this.queued.add(message.id)
+      await sending
     } catch (e) {
       this.failed.push({ localId: `failed-${crypto.randomUUID()}`, chatId, text, replyTo, at: Date.now() })
       throw e
     } finally {
-      this.pendingSends--
       this.touch(chatId)
     }
   }
@@ -679,52 +691,61 @@ export class AppModel {
   /**
    * Encrypts and uploads a file or photo, then sends it. Photos are encoded
    * again first (prepareMedia.ts): their location and camera metadata never
-   * leave the device.
+   * leave the device — which the first photo sent says, once.
    */
-  async sendFile(
-    chatId: string,
-    file: File,
-    onProgress: (sent: number, total: number) => void,
-  ): Promise<void> {
-    const client = await this.engine()
-    const input = isPhoto(file)
-      ? await preparePhoto(file).then((photo) => ({
+  async sendFile(chatId: string, file: File): Promise<void> {
+    const photo = isPhoto(file)
+    if (photo && !this.prefs.photoNoticeSeen) {
+      this.prefs = { ...this.prefs, photoNoticeSeen: true }
+      if (this.storage) void savePrefs(this.storage.appStore, this.prefs)
+      this.set({ photoNotice: true })
+    }
+    const input = photo
+      ? await preparePhoto(file).then((prepared) => ({
           kind: "photo" as const,
-          source: webBlobSource(photo.blob),
+          source: webBlobSource(prepared.blob),
           contentType: "image/jpeg",
           fileName: file.name.replace(/\.[^.]*$/, "") + ".jpg",
-          width: photo.width,
-          height: photo.height,
-          thumbnail: photo.thumbnail,
+          width: prepared.width,
+          height: prepared.height,
+          thumbnail: prepared.thumbnail,
         }))
       : { kind: "file" as const, source: webBlobSource(file), contentType: file.type, fileName: file.name }
-    this.pendingSends++
-    try {
-      const message = await client.sendAttachment(chatId, input, { onProgress })
-      this.sent.add(message.id)
-    } finally {
-      this.pendingSends--
-      this.touch(chatId)
-    }
+    await this.uploads.start(chatId, file.name, input)
   }
 
-  /** Sends a recorded voice message. */
+  dismissPhotoNotice(): void {
+    this.set({ photoNotice: false })
+  }
+
+  /** Sends a recorded voice message (its upload can be paused and resumed like a file's). */
   async sendVoice(chatId: string, note: VoiceNote): Promise<void> {
-    const client = await this.engine()
-    this.pendingSends++
-    try {
-      const message = await client.sendAttachment(chatId, {
-        kind: "voice",
-        source: webBlobSource(note.blob),
-        contentType: note.contentType,
-        durationMs: note.durationMs,
-        waveform: note.waveform,
-      })
-      this.sent.add(message.id)
-    } finally {
-      this.pendingSends--
-      this.touch(chatId)
-    }
+    await this.uploads.start(chatId, "🎤", {
+      kind: "voice",
+      source: webBlobSource(note.blob),
+      contentType: note.contentType,
+      durationMs: note.durationMs,
+      waveform: note.waveform,
+    })
+  }
+
+  pauseUpload(id: string): void {
+    this.uploads.pause(id)
+  }
+
+  /** Resumes a paused upload or retries a failed one, from what the server already holds. */
+  resumeUpload(id: string): Promise<void> {
+    return this.uploads.resume(id)
+  }
+
+  discardUpload(id: string): void {
+    this.uploads.discard(id)
+  }
+
+  /** Sends an attachment into another chat: the same blob and key, nothing uploaded again. */
+  async forward(fromChatId: string, messageId: string, toChatId: string): Promise<void> {
+    await (await this.engine()).forwardAttachment(fromChatId, messageId, toChatId)
+    this.touch(toChatId)
   }
 
   /** Remembers that a voice message was played here. */
@@ -734,12 +755,17 @@ export class AppModel {
   }
 
   /** Downloads and decrypts an attachment into a Blob; fails with KITH_ERR_DECRYPT rather than yield broken media. */
-  async attachmentBlob(chatId: string, messageId: string): Promise<{ blob: Blob; fileName: string }> {
+  async attachmentBlob(
+    chatId: string,
+    messageId: string,
+    onProgress?: (received: number, total: number) => void,
+  ): Promise<{ blob: Blob; fileName: string }> {
     const client = await this.engine()
     const message = this.loaded.get(chatId)?.find((m) => m.id === messageId)
     if (!message?.attachment) throw new Error("no such attachment")
     const parts: Uint8Array<ArrayBuffer>[] = []
-    for await (const part of client.downloadAttachment(message.attachment)) parts.push(new Uint8Array(part))
+    for await (const part of client.downloadAttachment(message.attachment, { onProgress }))
+      parts.push(new Uint8Array(part))
     const a = message.attachment
     return {
       blob: new Blob(parts, { type: a.contentType || "application/octet-stream" }),
@@ -747,9 +773,13 @@ export class AppModel {
     }
   }
 
+  /** Sends a failed message again: one the engine refused, or one the server refused (resent under its id). */
   async retry(chatId: string, localId: string): Promise<void> {
     const index = this.failed.findIndex((f) => f.localId === localId && f.chatId === chatId)
-    if (index < 0) return
+    if (index < 0) {
+      await (await this.engine()).resend(chatId, localId)
+      return this.touch(chatId)
+    }
     const [entry] = this.failed.splice(index, 1)
     this.touch(chatId)
     await this.sendText(chatId, entry!.text, entry!.replyTo)
@@ -876,7 +906,7 @@ export class AppModel {
         devices.map(async (d) => ({
           deviceId: d.deviceId,
           current: d.current,
-          fingerprint: await deviceFingerprint(d.deviceId),
+          fingerprint: await deviceFingerprint(d.publicKey),
           addedAt: d.issuedAtMs,
         })),
       ),

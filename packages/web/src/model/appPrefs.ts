@@ -2,8 +2,8 @@ import type { SealedStore } from "../storage/sealedStore"
 
 /**
  * The web app's own small records, sealed like the engine's: drafts per chat,
- * privacy settings, blocked accounts, dismissed warnings, and what was read
- * while read receipts were off.
+ * privacy settings, blocked accounts, dismissed warnings, what was read
+ * while read receipts were off, and one-time notices already shown.
  */
 export interface Prefs {
   readReceipts: boolean
@@ -11,6 +11,8 @@ export interface Prefs {
   dismissedWarnings: string[]
   /** Per chat: message ids read here without sending a receipt (read receipts off). */
   readSilently: Record<string, string[]>
+  /** The notice that photos lose their location and camera details was shown (it is shown once). */
+  photoNoticeSeen: boolean
 }
 
 export const defaultPrefs: Prefs = {
@@ -18,6 +20,7 @@ export const defaultPrefs: Prefs = {
   blocked: [],
   dismissedWarnings: [],
   readSilently: {},
+  photoNoticeSeen: false,
 }
 
 const PREFS_KEY = "prefs"

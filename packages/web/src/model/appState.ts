@@ -7,6 +7,7 @@ import type {
   Person,
   Warning,
 } from "./viewTypes"
+import type { UploadView } from "./uploads"
 
 /**
  * Everything the screens render, as one immutable snapshot: the model swaps
@@ -49,6 +50,12 @@ export interface AppState {
   settings: Settings
   /** Bumped by the minute so relative times and the recall window stay current. */
   now: number
+  /** Attachments on their way to the server (all chats; each chat shows its own). */
+  uploads: UploadView[]
+  /** Profile pictures as object URLs, by account id (absent: initials). */
+  avatars: Readonly<Record<string, string>>
+  /** Show, once, that photos are sent without their location and camera details. */
+  photoNotice: boolean
 }
 
 export const initialState: AppState = {
@@ -62,4 +69,7 @@ export const initialState: AppState = {
   devices: [],
   settings: { readReceipts: true, appLock: false },
   now: Date.now(),
+  uploads: [],
+  avatars: {},
+  photoNotice: false,
 }

@@ -1,6 +1,6 @@
 import type { MessageView } from "@kith/core"
 import { describe, expect, it } from "vitest"
-import { chatMessageOf } from "./fromEngine"
+import { chatMessageOf, deliveryStateOf } from "./fromEngine"
 
 const attachment: MessageView = {
   id: "m1",
@@ -46,5 +46,22 @@ describe("attachment messages in the web view model", () => {
   it("show as recalled once recalled, with nothing of the attachment left", () => {
     const recalled = { ...attachment, recalled: true, body: "", attachment: undefined }
     expect(chatMessageOf(recalled, new Map(), () => "Alice", true).body).toEqual({ kind: "recalled" })
+  })
+})
+
+describe("delivery state of my messages", () => {
+  const mine: MessageView = { ...attachment, outgoing: true, kind: "text", attachment: undefined }
+
+  it("follows the outbox, then delivery and read receipts", () => {
+    expect(deliveryStateOf({ ...mine, outbox: "sending" }, true)).toBe("sending")
+    expect(deliveryStateOf({ ...mine, outbox: "failed" }, true)).toBe("failed")
+    expect(deliveryStateOf(mine, true)).toBe("sent")
+    expect(deliveryStateOf({ ...mine, deliveredTo: ["b"] }, true)).toBe("delivered")
+    expect(deliveryStateOf({ ...mine, deliveredTo: ["b"], readBy: ["b"] }, true)).toBe("read")
+  })
+
+  it("shows no one's read with read receipts off, and nothing for others' messages", () => {
+    expect(deliveryStateOf({ ...mine, deliveredTo: ["b"], readBy: ["b"] }, false)).toBe("delivered")
+    expect(deliveryStateOf({ ...mine, outgoing: false, deliveredTo: ["b"] }, true)).toBeUndefined()
   })
 })

@@ -57,15 +57,25 @@ export function chatSummaryOf(
 }
 
 /**
- * `sending` says whether this device's copy is still waiting in the engine's
- * outbox; the engine's view has no delivery state of its own.
+ * Where one of my messages is: in this device's outbox (sending, also after
+ * a reload), refused by the server (failed), at the server (sent), stored by
+ * at least one other member's device (delivered), or read — "read" only
+ * while read receipts are on. Messages from others have no state.
  */
+export function deliveryStateOf(m: MessageView, showReceipts: boolean): DeliveryState | undefined {
+  if (!m.outgoing) return undefined
+  if (m.outbox === "failed") return "failed"
+  if (m.outbox === "sending") return "sending"
+  if (showReceipts && m.readBy.length > 0) return "read"
+  if (m.deliveredTo.length > 0) return "delivered"
+  return "sent"
+}
+
 export function chatMessageOf(
   m: MessageView,
   byId: ReadonlyMap<string, MessageView>,
   nameOf: NameOf,
   showReceipts: boolean,
-  sending = false,
 ): ChatMessage {
   const base = {
     id: m.id,
@@ -92,17 +102,11 @@ export function chatMessageOf(
         ...(a.thumbnail ? { thumbnail: `data:image/jpeg;base64,${toBase64(a.thumbnail)}` } : {}),
         ...(a.kind === "voice" ? { waveform: a.waveform ?? [], played: a.played === true } : {}),
       },
-      state: m.outgoing ? (showReceipts && m.readBy.length > 0 ? "read" : "sent") : undefined,
+      state: deliveryStateOf(m, showReceipts),
     }
   }
   const quoted = m.replyTo ? byId.get(m.replyTo) : undefined
-  const state: DeliveryState | undefined = !m.outgoing
-    ? undefined
-    : sending
-      ? "sending"
-      : showReceipts && m.readBy.length > 0
-        ? "read"
-        : "sent"
+  const state = deliveryStateOf(m, showReceipts)
   return {
     ...base,
     body: {

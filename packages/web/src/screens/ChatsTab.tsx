@@ -92,7 +92,7 @@ function ChatRow({
         data-testid="chat-row"
         data-chat-id={chat.id}
       >
-        <Avatar id={chat.id} name={chat.title} />
+        <Avatar id={chat.peerId ?? chat.id} name={chat.title} />
         <span className="row-main">
           <span className="row-title">
             <span className="name">{chat.title}</span>

@@ -3,9 +3,10 @@ import { useTranslation } from "react-i18next"
 import { useAppState, useModel } from "../app/context"
 import { hrefOf } from "../app/route"
 import { TopBar } from "../components/TopBar"
+import { AvatarEditor } from "./AvatarEditor"
 import { useAsyncAction } from "./useAsyncAction"
 
-/** My display name (encrypted; only friends can read it) and my username (what friends search for). */
+/** My picture and display name (encrypted; only friends can read them) and my username (what friends search for). */
 export function Profile() {
   const { t } = useTranslation()
   const { me } = useAppState()
@@ -25,6 +26,7 @@ export function Profile() {
     <section className="screen">
       <TopBar title={t("me.profile")} back={hrefOf({ tab: "me" })} />
       <div className="screen-body">
+        <AvatarEditor />
         <form
           className="form"
           onSubmit={(e) => {
