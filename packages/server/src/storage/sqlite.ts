@@ -7,6 +7,8 @@ import type { Store } from "./store"
 import { migrateToLatest } from "./migrations"
 import { createKyselyStore } from "./kysely/kyselyStore"
 import { withStatementCache } from "./statementCache"
+import { sqliteTraitsWith } from "./kysely/engineTraits"
+import { SqliteMailbox } from "./sqliteMailbox"
 
 export const DATABASE_FILE = "kith.sqlite"
 
@@ -16,6 +18,11 @@ export const DATABASE_FILE = "kith.sqlite"
  * is on disk, so an Ok sent after it survives a crash or power loss.
  */
 export async function openSqliteDatabase(dataDir: string): Promise<Kysely<Database>> {
+  return (await openSqlite(dataDir)).db
+}
+
+/** The database through Kysely, and the raw connection under it (for the hot path). */
+async function openSqlite(dataDir: string): Promise<{ db: Kysely<Database>; raw: BetterSqlite3.Database }> {
   mkdirSync(dataDir, { recursive: true })
   const sqlite = new BetterSqlite3(join(dataDir, DATABASE_FILE))
   sqlite.pragma("journal_mode = WAL")
@@ -28,9 +35,13 @@ export async function openSqliteDatabase(dataDir: string): Promise<Kysely<Databa
     await db.destroy()
     throw e
   }
-  return db
+  return { db, raw: sqlite }
 }
 
 export async function openSqliteStore(dataDir: string): Promise<Store> {
-  return createKyselyStore(await openSqliteDatabase(dataDir))
+  const { db, raw } = await openSqlite(dataDir)
+  return createKyselyStore(
+    db,
+    sqliteTraitsWith(raw, (r, commit) => new SqliteMailbox(r, commit)),
+  )
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely"
 import type { Database } from "../schema"
-import type { DeliveryResult, StoredDelivery } from "../store"
+import type BetterSqlite3 from "better-sqlite3"
+import type { DeliveryResult, MailboxEntry, RecipientInfo, StoredDelivery } from "../store"
 import { chunks } from "../chunks"
 import { GroupCommit } from "./groupCommit"
 
@@ -26,12 +27,20 @@ export interface EngineTraits {
   skipLocked: boolean
   /** The engine's own way to make the two writes every message makes (else the portable one). */
   mailboxWrites?: (db: Kysely<Database>) => MailboxWrites
+  /** The engine's own way to make the two reads every message makes (else the portable one). */
+  mailboxReads?: (db: Kysely<Database>) => MailboxReads
 }
 
 /** A delivery and an acknowledgement, in as few round trips as the engine allows. */
 export interface MailboxWrites {
   deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult>
   ack(deviceId: string, seqs: number[]): Promise<number>
+}
+
+/** Recipients and mailbox entries read without the query builder; undefined when it cannot be done now. */
+export interface MailboxReads {
+  lookupRecipients(deviceIds: string[]): Map<string, RecipientInfo> | undefined
+  fetch(deviceId: string, afterSeq: number, limit: number, nowMs: number): MailboxEntry[] | undefined
 }
 
 export const sqliteTraits: EngineTraits = {
@@ -41,6 +50,28 @@ export const sqliteTraits: EngineTraits = {
   },
   lockRows: async () => {},
   skipLocked: false,
+}
+
+/**
+ * SQLite with its raw connection at hand: the statements every message runs
+ * skip the query builder (sqliteMailbox.ts), and group commits made only of
+ * them run synchronously.
+ */
+export function sqliteTraitsWith(
+  raw: BetterSqlite3.Database,
+  mailbox: (raw: BetterSqlite3.Database, commit: GroupCommit) => MailboxWrites & MailboxReads,
+): EngineTraits {
+  let shared: (MailboxWrites & MailboxReads) | undefined
+  const mailboxOf = (db: Kysely<Database>) => (shared ??= mailbox(raw, new GroupCommit(db, raw)))
+  return {
+    ...sqliteTraits,
+    writes(db) {
+      const commit = new GroupCommit(db, raw)
+      return (work) => commit.run(work)
+    },
+    mailboxWrites: mailboxOf,
+    mailboxReads: mailboxOf,
+  }
 }
 
 export async function lockRowsInOrder(

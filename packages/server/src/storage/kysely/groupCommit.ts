@@ -1,16 +1,20 @@
 import type { Kysely } from "kysely"
+import type BetterSqlite3 from "better-sqlite3"
 import type { Database } from "../schema"
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>
 
 interface Pending {
-  work: Work<unknown>
+  /** Work through Kysely (awaits between statements)… */
+  work?: Work<unknown>
+  /** …or work that runs its statements synchronously on the raw connection. */
+  sync?: () => unknown
   resolve: (value: unknown) => void
   reject: (error: unknown) => void
 }
 
 /** Most writes one transaction takes on. */
-const MAX_BATCH = 256
+const MAX_BATCH = 1024
 
 /**
  * Group commit: small write transactions that arrive together (sends, acks,
@@ -20,16 +24,34 @@ const MAX_BATCH = 256
  * any of them fails, the whole transaction rolls back and every caller in it
  * gets the error — nobody is told Ok for a write that was undone. Order is
  * preserved, so a compare-and-set later in a batch sees the writes before it.
+ *
+ * With the raw SQLite connection under Kysely, a batch made only of
+ * synchronous work (the two writes every message makes) runs as one
+ * synchronous transaction: no promise per statement, and no moment at which
+ * the connection holds an open transaction while the event loop turns — so
+ * reads on the raw connection between batches only ever see committed rows.
  */
 export class GroupCommit {
   private readonly queue: Pending[] = []
   private scheduled = false
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly raw?: BetterSqlite3.Database,
+  ) {}
 
   run<T>(work: Work<T>): Promise<T> {
+    return this.push({ work })
+  }
+
+  /** Queues work that runs synchronously on the raw connection, inside the batch's transaction. */
+  runSync<T>(sync: () => T): Promise<T> {
+    return this.push({ sync })
+  }
+
+  private push<T>(item: Pick<Pending, "work" | "sync">): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject })
+      this.queue.push({ ...item, resolve: resolve as (value: unknown) => void, reject })
       this.schedule()
     })
   }
@@ -44,11 +66,13 @@ export class GroupCommit {
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, MAX_BATCH)
     try {
-      const results = await this.db.transaction().execute(async (trx) => {
-        const out: unknown[] = []
-        for (const item of batch) out.push(await item.work(trx))
-        return out
-      })
+      const results = this.canRunSynchronously(batch)
+        ? this.raw!.transaction(() => batch.map((item) => item.sync!()))()
+        : await this.db.transaction().execute(async (trx) => {
+            const out: unknown[] = []
+            for (const item of batch) out.push(item.sync ? item.sync() : await item.work!(trx))
+            return out
+          })
       batch.forEach((item, i) => item.resolve(results[i]))
     } catch (error) {
       for (const item of batch) item.reject(error)
@@ -56,5 +80,10 @@ export class GroupCommit {
       this.scheduled = false
       if (this.queue.length > 0) this.schedule()
     }
+  }
+
+  /** Only synchronous work, and no Kysely transaction open on the connection (it would nest). */
+  private canRunSynchronously(batch: Pending[]): boolean {
+    return this.raw !== undefined && !this.raw.inTransaction && batch.every((item) => item.sync !== undefined)
   }
 }

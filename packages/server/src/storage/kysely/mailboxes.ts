@@ -12,11 +12,12 @@ import { toBytes, toNumber } from "../columnTypes"
 import { chunks } from "../chunks"
 import { insertDeliveries } from "./deliveryRows"
 import { releaseCiphertexts } from "./ciphertextRefs"
-import type { EngineTraits, MailboxWrites, Writes } from "./engineTraits"
+import type { EngineTraits, MailboxReads, MailboxWrites, Writes } from "./engineTraits"
 
 export class KyselyMailboxStore implements MailboxStore {
   private readonly writes: Writes
   private readonly tuned: MailboxWrites | undefined
+  private readonly fastReads: MailboxReads | undefined
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -24,9 +25,12 @@ export class KyselyMailboxStore implements MailboxStore {
   ) {
     this.writes = traits.writes(db)
     this.tuned = traits.mailboxWrites?.(db)
+    this.fastReads = traits.mailboxReads?.(db)
   }
 
   async lookupRecipients(deviceIds: string[]): Promise<Map<string, RecipientInfo>> {
+    const fast = this.fastReads?.lookupRecipients(deviceIds)
+    if (fast !== undefined) return fast
     const found = new Map<string, RecipientInfo>()
     for (const chunk of chunks(deviceIds)) {
       const rows = await this.db
@@ -109,6 +113,8 @@ export class KyselyMailboxStore implements MailboxStore {
   }
 
   async fetch(deviceId: string, afterSeq: number, limit: number, nowMs: number): Promise<MailboxEntry[]> {
+    const fast = this.fastReads?.fetch(deviceId, afterSeq, limit, nowMs)
+    if (fast !== undefined) return fast
     const rows = await this.db
       .selectFrom("mailbox_entries")
       .innerJoin("ciphertexts", "ciphertexts.id", "mailbox_entries.ciphertext_id")
