@@ -67,4 +67,42 @@ test.describe.serial("voice messages", () => {
     })
     expect(await bob.page.getByTestId("voice-player").count()).toBe(before)
   })
+
+  test("press and hold records, release sends", async () => {
+    const before = await bob.page.getByTestId("voice-player").count()
+    const mic = alice.page.getByTestId("record-voice")
+    const box = (await mic.boundingBox())!
+    await alice.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    await alice.page.mouse.down()
+    const recording = alice.page.getByTestId("recording")
+    await expect(recording).toHaveAttribute("data-mode", "hold")
+    await expect(recording).toContainText("Slide to cancel")
+    await expect(recording.locator(".live-waveform .bar")).not.toHaveCount(0) // the live waveform
+    await expect(recording).toContainText(/\b[2-9] s/, { timeout: 30_000 })
+    await alice.page.mouse.up()
+    await expect(recording).toHaveCount(0)
+    await expect(bob.page.getByTestId("voice-player")).toHaveCount(before + 1, { timeout: 60_000 })
+  })
+
+  test("sliding away while holding cancels: nothing is sent", async () => {
+    const before = await bob.page.getByTestId("voice-player").count()
+    const mic = alice.page.getByTestId("record-voice")
+    const box = (await mic.boundingBox())!
+    const x = box.x + box.width / 2
+    const y = box.y + box.height / 2
+    await alice.page.mouse.move(x, y)
+    await alice.page.mouse.down()
+    const recording = alice.page.getByTestId("recording")
+    await expect(recording).toContainText(/\b[1-9] s/, { timeout: 30_000 })
+    await alice.page.mouse.move(x - 150, y, { steps: 6 })
+    await expect(recording).toContainText("Release to cancel")
+    await alice.page.mouse.up()
+    await expect(recording).toHaveCount(0)
+    await alice.page.getByTestId("composer").fill("after the slid-away one")
+    await alice.page.getByTestId("send").click()
+    await expect(
+      bob.page.getByTestId("message-text").getByText("after the slid-away one", { exact: true }),
+    ).toBeVisible({ timeout: 60_000 })
+    expect(await bob.page.getByTestId("voice-player").count()).toBe(before)
+  })
 })
