@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf"
 import { content as pb } from "@kith/protocol"
 import { Batch } from "./batch"
+import { isBlocked } from "./blocking"
 import type { Engine } from "./engine"
 import { findMessage, putMessage } from "./messageLog"
 import { b64 } from "./records"
@@ -29,11 +30,7 @@ export function oweDeliveryReceipt(r: Received, messageId: string): void {
 export class DeliveryReceipts {
   private scheduled: Promise<void> | undefined
 
-  constructor(
-    private readonly engine: Engine,
-    /** Whether this device has blocked an account (a blocked sender is told nothing). */
-    private readonly isBlocked: (accountId: string) => boolean = () => false,
-  ) {}
+  constructor(private readonly engine: Engine) {}
 
   /** Sends what is owed once the mailbox is idle; calls made meanwhile share that one pass. */
   sendWhenIdle(): Promise<void> {
@@ -69,7 +66,8 @@ export class DeliveryReceipts {
     const owed: string[] = []
     for (const id of messageIds) {
       const message = await findMessage(this.engine.store, conversationId, id)
-      if (message?.senderAccountId && !this.isBlocked(message.senderAccountId)) owed.push(id)
+      // Blocked since the message arrived: the sender is told nothing.
+      if (message?.senderAccountId && !isBlocked(this.engine, message.senderAccountId)) owed.push(id)
     }
     const active = this.engine.conversations.get(conversationId)?.status === "active"
     if (owed.length === 0 || !active) {

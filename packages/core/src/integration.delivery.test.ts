@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Batch } from "./batch"
 import type { KithClient } from "./client"
 import type { KithEvent } from "./events"
+import { findMessage, putMessage } from "./messageLog"
 import { MemoryStore } from "./store"
 import {
   befriend,
@@ -153,5 +154,36 @@ describe("the outbox in the message view", () => {
     await bob.sync()
     expect((await bob.messages(chat)).filter((m) => m.id === message.id)).toHaveLength(1)
     await expect(alice.resend(chat, message.id)).rejects.toMatchObject({ code: "KITH_ERR_NOT_FOUND" })
+  })
+})
+
+describe("delivery receipts and blocking", () => {
+  it("a blocked sender is told nothing: neither for new messages nor for receipts still owed", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const chat = await befriend(alice, bob)
+    await alice.sync()
+    await bob.sync()
+    const delivered = record(alice, "delivered")
+    const first = await alice.sendText(chat, "before the block")
+    await bob.sync()
+    await alice.sync()
+    expect(delivered).toHaveLength(1)
+
+    await bob.setBlocked(alice.accountId, true)
+    // Alice forgets Bob's first receipt, so a second one would show.
+    const stored = (await findMessage(alice.internals.store, chat, first.id))!
+    const reset = new Batch()
+    putMessage(reset, chat, { ...stored, deliveredTo: [] })
+    await alice.internals.apply(reset)
+    // A receipt still owed when the block came (as if the tab had closed before sending it).
+    const owed = `dr/${chat}/${first.id}`
+    await bob.internals.store.batch([{ kind: "put", key: owed, value: new Uint8Array([1]) }])
+    await bob.internals.deliveryReceipts.sendOwed()
+    await alice.sendText(chat, "after the block")
+    await bob.sync()
+    await alice.sync()
+    expect(delivered).toHaveLength(1)
+    expect(await bob.internals.store.list("dr/")).toHaveLength(0)
   })
 })
