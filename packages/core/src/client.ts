@@ -22,6 +22,7 @@ import { listMessages, toView } from "./messageLog"
 import { markRead, recall, sendText } from "./messaging"
 import { outboxStates } from "./outbox"
 import { resend } from "./resend"
+import { report, reportPreview, type ReportedMessage, type ReportReason } from "./report"
 import {
   downloadAttachment,
   forwardAttachment,
@@ -336,6 +337,23 @@ export class KithClient implements AsyncIterable<KithEvent> {
    */
   setDisappearingTimer(conversationId: string, timerMs: number): Promise<void> {
     return setDisappearingTimer(this.engine, conversationId, timerMs)
+  }
+
+  /**
+   * Exactly what reporting these messages would send to the server's
+   * operator (their plaintext, senders, times): what a consent dialog shows.
+   */
+  reportPreview(conversationId: string, messageIds: string[]): Promise<ReportedMessage[]> {
+    return reportPreview(this.engine, conversationId, messageIds)
+  }
+
+  /**
+   * Reports the chosen messages to the server's operator — the one way
+   * plaintext leaves the device for anyone but the chat, so call it only
+   * after the user confirmed `reportPreview`'s content. Returns the report id.
+   */
+  report(conversationId: string, messageIds: string[], reason: ReportReason): Promise<string> {
+    return report(this.engine, conversationId, messageIds, reason)
   }
 
   /** "Delete for me": the messages' plaintext leaves this device's store; nobody is told. */

@@ -12,6 +12,7 @@ export type {
   AttachmentView,
 } from "./views"
 export type { ProfileView } from "./profile"
+export type { ReportedMessage, ReportReason } from "./report"
 export type { AttachmentInput, SendAttachmentOptions, UploadResume } from "./attachments/sendAttachment"
 export type { UploadOptions } from "./attachments/tusUpload"
 export type { DownloadOptions } from "./attachments/download"

@@ -98,6 +98,40 @@ export const ClaimKeyPackagesResponse = strict({
 export const ProvisioningCreateResponse = strict({ provisioningId: Id })
 export const ProvisioningMessage = strict({ ciphertext: b64(Limits.maxProvisioningBytes) })
 
+/** Why a user reports messages; the operator's tooling groups reports by it. */
+export const ReportReason = Type.Union([
+  Type.Literal("spam"),
+  Type.Literal("harassment"),
+  Type.Literal("threat"),
+  Type.Literal("impersonation"),
+  Type.Literal("other"),
+])
+/**
+ * One reported message, exactly as the reporter's device shows it: the
+ * plaintext (text or caption), who sent it as the reporter sees it, and when.
+ * An attachment is described by its kind and name; its bytes are not sent.
+ */
+export const ReportedMessage = strict({
+  senderAccountId: Id,
+  sentAtMs: Type.Integer({ minimum: 0 }),
+  text: Type.String({ maxLength: Limits.maxReportedTextLength }),
+  attachment: Type.Optional(
+    strict({
+      kind: Type.Union([Type.Literal("file"), Type.Literal("photo"), Type.Literal("voice")]),
+      fileName: Type.String({ maxLength: 255 }),
+    }),
+  ),
+})
+/**
+ * A report: the only request that carries plaintext to the operator, and
+ * only what the user chose after a consent dialog. It names no reporter.
+ */
+export const SubmitReportRequest = strict({
+  reason: ReportReason,
+  messages: Type.Array(ReportedMessage, { minItems: 1, maxItems: Limits.maxReportedMessages }),
+})
+export const SubmitReportResponse = strict({ reportId: Id })
+
 export const AccountIdParams = strict({ accountId: Id })
 export const DeviceIdParams = strict({ deviceId: Id })
 export const AccountKeyParams = strict({ accountPublicKey: Key32 })
@@ -289,6 +323,14 @@ export const Routes = {
     summary: "The new device reads the response (404 until posted); the slot is then closed",
     params: ProvisioningParams,
     response: ProvisioningMessage,
+  },
+  submitReport: {
+    method: "POST",
+    url: "/v1/reports",
+    auth: "session",
+    summary: "Report messages to the operator: their plaintext, senders and times, chosen by the user",
+    body: SubmitReportRequest,
+    response: SubmitReportResponse,
   },
 } as const satisfies Record<string, RouteSpec>
 

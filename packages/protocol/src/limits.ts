@@ -40,6 +40,14 @@ export const Limits = {
   recallWindowMs: 2 * 60 * 1000,
   /** The disappearing-messages timers a conversation may be set to (0 is off): 30 s, 5 min, 1 h, 1 day, 1 week. */
   disappearingTimersMs: [0, 30_000, 300_000, 3_600_000, 86_400_000, 604_800_000] as readonly number[],
+  /** Most messages one report may carry. */
+  maxReportedMessages: 50,
+  /** Longest text (a message or a caption) a report may quote, in characters. */
+  maxReportedTextLength: 4096,
+  /** Reports an account may file per hour. */
+  reportsPerHour: 10,
+  /** The operator keeps a report this long, then it is deleted. */
+  reportRetentionMs: 90 * 24 * 3600 * 1000,
   usernameMinLength: 3,
   usernameMaxLength: 32,
 } as const

@@ -10,6 +10,7 @@ export async function sweepOnce(ctx: ServerContext): Promise<SweepResult> {
   ctx.metrics.expiredRows.inc({ table: "mailbox_entries" }, result.mailboxEntries)
   ctx.metrics.expiredRows.inc({ table: "ciphertexts" }, result.ciphertexts)
   ctx.metrics.expiredRows.inc({ table: "groups" }, result.groups)
+  ctx.metrics.expiredRows.inc({ table: "reports" }, result.reports)
   ctx.metrics.expiredRows.inc({ table: "blobs" }, await ctx.blobs.sweep())
   await ctx.sessions.prune()
   await ctx.sessionChallenges.prune()

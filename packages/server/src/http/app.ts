@@ -24,6 +24,7 @@ import { usernameHandlers } from "./handlers/usernames"
 import { profileHandlers } from "./handlers/profiles"
 import { keyPackageHandlers } from "./handlers/keyPackages"
 import { provisioningHandlers } from "./handlers/provisioning"
+import { reportHandlers } from "./handlers/reports"
 import { registerBlobRoutes } from "../blobs/tusRoutes"
 import { recordRoutes } from "./registeredRoutes"
 import { capConnectionsPerAddress } from "./addressCap"
@@ -128,6 +129,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     ...profileHandlers(ctx),
     ...keyPackageHandlers(ctx),
     ...provisioningHandlers(ctx),
+    ...reportHandlers(ctx),
   }
   registerRoutes(app, ctx, handlers)
   registerWebSocket(app, ctx)

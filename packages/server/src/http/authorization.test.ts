@@ -53,7 +53,10 @@ const rules: Record<string, Rule> = {
   "GET /v1/key-packages/count": { scope: "self" },
   "POST /v1/provisioning": { scope: "self" },
   "PUT /v1/provisioning/:provisioningId/request": { scope: "capability" },
+  "POST /v1/reports": { scope: "self" },
   "GET /v1/provisioning/:provisioningId/response": { scope: "capability" },
+  "PUT /v1/ratchet-trees/:treeId": { scope: "self" },
+  "GET /v1/ratchet-trees/:treeId": { scope: "capability" },
   "DELETE /v1/devices/:deviceId": {
     scope: "owner",
     crossAccount: async (victim, intruder) => {

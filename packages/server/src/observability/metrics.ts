@@ -18,6 +18,7 @@ export interface Metrics {
   expiredRows: Counter<"table">
   sharedStateUnavailable: Counter<"service">
   busResyncs: Counter
+  reportsReceived: Counter
 }
 
 export function createMetrics(): Metrics {
@@ -89,6 +90,11 @@ export function createMetrics(): Metrics {
     busResyncs: new Counter({
       name: "kith_bus_resyncs_total",
       help: "Times the Redis bus reconnected and told every local mailbox to look for news",
+      registers,
+    }),
+    reportsReceived: new Counter({
+      name: "kith_reports_received_total",
+      help: "Reports users filed (read them with the reports tool, docs/deploy.md)",
       registers,
     }),
   }

@@ -96,6 +96,22 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
         }
       },
     },
+    // Reports: the one table with plaintext, chosen by the reporting user; deleted when they expire.
+    "0002_reports": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("reports")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("messages", "text", (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex("reports_expires_at").on("reports").column("expires_at").execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("reports").execute()
+      },
+    },
   }
 }
 

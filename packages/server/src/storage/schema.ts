@@ -14,6 +14,7 @@ export interface Database {
   mailbox_entries: MailboxEntriesTable
   groups: GroupsTable
   server_secrets: ServerSecretsTable
+  reports: ReportsTable
 }
 
 export interface AccountsTable {
@@ -72,4 +73,14 @@ export interface GroupsTable {
 export interface ServerSecretsTable {
   name: string
   value: Uint8Array
+}
+
+/** Messages a user chose to report, with their plaintext (docs/data-inventory.md). */
+export interface ReportsTable {
+  id: string
+  /** One of the protocol's report reasons. */
+  reason: string
+  /** The reported messages as JSON: sender account id, sent time, text, attachment kind and name. */
+  messages: string
+  expires_at: number
 }

@@ -9,7 +9,8 @@ export interface Store {
   keyPackages: KeyPackageStore
   mailboxes: MailboxStore
   secrets: SecretStore
-  /** Deletes expired mailbox entries and ciphertexts, and idle groups. */
+  reports: ReportStore
+  /** Deletes expired mailbox entries and ciphertexts, idle groups and expired reports. */
   sweepExpired(nowMs: number): Promise<SweepResult>
   /** Throws if the database does not answer. */
   ping(): Promise<void>
@@ -20,6 +21,7 @@ export interface SweepResult {
   mailboxEntries: number
   ciphertexts: number
   groups: number
+  reports: number
 }
 
 export interface AccountRecord {
@@ -149,4 +151,18 @@ export interface MailboxStore {
 export interface SecretStore {
   /** The named secret, created with `generate` the first time it is asked for. */
   getOrCreate(name: string, generate: () => Uint8Array): Promise<Uint8Array>
+}
+
+/** A report as the operator reads it; `messages` is exactly what the reporter sent. */
+export interface ReportRecord {
+  id: string
+  reason: string
+  messages: unknown[]
+  expiresAtMs: number
+}
+
+export interface ReportStore {
+  add(report: ReportRecord): Promise<void>
+  /** Every report not yet expired, oldest expiry first. */
+  list(nowMs: number): Promise<ReportRecord[]>
 }

@@ -8,7 +8,8 @@ const groupIdleDays = Limits.mailboxRetentionMs / 86_400_000
 
 /**
  * Undelivered entries and their ciphertexts expire together (they share
- * expires_at); a group's epoch is forgotten once nobody committed for 30 days.
+ * expires_at); a group's epoch is forgotten once nobody committed for 30 days;
+ * a report is deleted when its retention ends.
  */
 export async function sweepExpired(db: Kysely<Database>, nowMs: number): Promise<SweepResult> {
   return db.transaction().execute(async (trx) => {
@@ -24,7 +25,9 @@ export async function sweepExpired(db: Kysely<Database>, nowMs: number): Promise
       .deleteFrom("groups")
       .where("last_active_day", "<=", dayOf(nowMs) - groupIdleDays)
       .executeTakeFirst()
+    const reports = await trx.deleteFrom("reports").where("expires_at", "<=", nowMs).executeTakeFirst()
     return {
+      reports: Number(reports.numDeletedRows),
       mailboxEntries: Number(entries.numDeletedRows),
       ciphertexts: Number(ciphertexts.numDeletedRows),
       groups: Number(groups.numDeletedRows),

@@ -6,6 +6,7 @@ import { KyselyDeviceStore } from "./devices"
 import { KyselyKeyPackageStore } from "./keyPackages"
 import { KyselyMailboxStore } from "./mailboxes"
 import { KyselySecretStore } from "./secrets"
+import { KyselyReportStore } from "./reports"
 import { sweepExpired } from "./expiry"
 import { sqliteTraits, type EngineTraits } from "./engineTraits"
 
@@ -17,6 +18,7 @@ export function createKyselyStore(db: Kysely<Database>, traits: EngineTraits = s
     keyPackages: new KyselyKeyPackageStore(db, traits),
     mailboxes: new KyselyMailboxStore(db, traits),
     secrets: new KyselySecretStore(db),
+    reports: new KyselyReportStore(db),
     sweepExpired: (nowMs) => sweepExpired(db, nowMs),
     ping: async () => {
       await sql`select 1`.execute(db)
