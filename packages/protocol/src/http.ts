@@ -98,6 +98,11 @@ export const ClaimKeyPackagesResponse = strict({
 export const ProvisioningCreateResponse = strict({ provisioningId: Id })
 export const ProvisioningMessage = strict({ ciphertext: b64(Limits.maxProvisioningBytes) })
 
+/** A group's ratchet tree, sealed under a key derived from the epoch it belongs to. */
+export const RatchetTreeBody = strict({ ciphertext: b64(Limits.maxRatchetTreeBytes) })
+/** The tree's id, derived from the same epoch: only its members and joiners know it. */
+export const RatchetTreeParams = strict({ treeId: Id })
+
 /** Why a user reports messages; the operator's tooling groups reports by it. */
 export const ReportReason = Type.Union([
   Type.Literal("spam"),
@@ -148,6 +153,8 @@ export interface RouteSpec {
   params?: TSchema
   body?: TSchema
   response?: TSchema
+  /** A larger request body than Limits.maxHttpBodyBytes, for the one route that needs it. */
+  bodyLimit?: number
 }
 
 /** The route table: the server registers exactly these, the client calls only these. */
@@ -323,6 +330,23 @@ export const Routes = {
     summary: "The new device reads the response (404 until posted); the slot is then closed",
     params: ProvisioningParams,
     response: ProvisioningMessage,
+  },
+  putRatchetTree: {
+    method: "PUT",
+    url: "/v1/ratchet-trees/:treeId",
+    auth: "session",
+    summary: "Store a sealed ratchet tree for a group's joiners (first write wins; kept 30 days)",
+    params: RatchetTreeParams,
+    body: RatchetTreeBody,
+    bodyLimit: Math.ceil((Limits.maxRatchetTreeBytes * 4) / 3) + 1024,
+  },
+  getRatchetTree: {
+    method: "GET",
+    url: "/v1/ratchet-trees/:treeId",
+    auth: "none",
+    summary: "A sealed ratchet tree; its unguessable id is the permission",
+    params: RatchetTreeParams,
+    response: RatchetTreeBody,
   },
   submitReport: {
     method: "POST",

@@ -4,6 +4,12 @@ export const Limits = {
   maxFrameBytes: 2 * 1024 * 1024,
   /** Largest single delivery payload (an MLS message or Welcome). */
   maxPayloadBytes: 1024 * 1024,
+  /**
+   * Largest sealed ratchet tree (docs/protocol.md §"Ratchet trees"): with
+   * X-Wing keys a tree takes about 1.5 KB per device, so 6 MiB holds one of
+   * maxGroupDevices with room to spare.
+   */
+  maxRatchetTreeBytes: 6 * 1024 * 1024,
   /** Most deliveries in one Send or SubmitCommit frame. */
   maxDeliveriesPerFrame: 16,
   /** Most recipient devices of one delivery. */

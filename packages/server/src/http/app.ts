@@ -25,6 +25,7 @@ import { profileHandlers } from "./handlers/profiles"
 import { keyPackageHandlers } from "./handlers/keyPackages"
 import { provisioningHandlers } from "./handlers/provisioning"
 import { reportHandlers } from "./handlers/reports"
+import { ratchetTreeHandlers } from "./handlers/ratchetTrees"
 import { registerBlobRoutes } from "../blobs/tusRoutes"
 import { recordRoutes } from "./registeredRoutes"
 import { capConnectionsPerAddress } from "./addressCap"
@@ -130,6 +131,7 @@ export async function buildApp(ctx: ServerContext): Promise<FastifyInstance> {
     ...keyPackageHandlers(ctx),
     ...provisioningHandlers(ctx),
     ...reportHandlers(ctx),
+    ...ratchetTreeHandlers(ctx),
   }
   registerRoutes(app, ctx, handlers)
   registerWebSocket(app, ctx)

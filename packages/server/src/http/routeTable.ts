@@ -24,6 +24,7 @@ export function registerRoutes(app: FastifyInstance, ctx: ServerContext, handler
       method: spec.method,
       url: spec.url,
       config: { routeName: name },
+      ...(spec.bodyLimit === undefined ? {} : { bodyLimit: spec.bodyLimit }),
       schema: {
         operationId: name,
         summary: spec.summary,

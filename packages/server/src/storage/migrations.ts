@@ -112,6 +112,21 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
         await db.schema.dropTable("reports").execute()
       },
     },
+    // Ratchet trees sealed for a group's joiners (docs/protocol.md, "Ratchet trees").
+    "0003_ratchet_trees": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("ratchet_trees")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("ciphertext", binary, (c) => c.notNull())
+          .addColumn("expires_at", "bigint", (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex("ratchet_trees_expires_at").on("ratchet_trees").column("expires_at").execute()
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable("ratchet_trees").execute()
+      },
+    },
   }
 }
 

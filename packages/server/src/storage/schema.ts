@@ -14,6 +14,7 @@ export interface Database {
   mailbox_entries: MailboxEntriesTable
   groups: GroupsTable
   server_secrets: ServerSecretsTable
+  ratchet_trees: RatchetTreesTable
   reports: ReportsTable
 }
 
@@ -68,6 +69,14 @@ export interface GroupsTable {
   group_id: string
   epoch: number
   last_active_day: number
+}
+
+/** A group's ratchet tree for its joiners, sealed under a key only members can derive. */
+export interface RatchetTreesTable {
+  /** Derived from the group's epoch secrets: unguessable, and unlinkable to the group id. */
+  id: string
+  ciphertext: Uint8Array
+  expires_at: number
 }
 
 export interface ServerSecretsTable {

@@ -1,3 +1,5 @@
+import type { RatchetTreeStore } from "./ratchetTreeStore"
+
 /**
  * What the server keeps on disk, as interfaces: the HTTP and WebSocket layers
  * see only these, so a PostgreSQL adapter can stand in for SQLite. Ids are
@@ -9,6 +11,7 @@ export interface Store {
   keyPackages: KeyPackageStore
   mailboxes: MailboxStore
   secrets: SecretStore
+  ratchetTrees: RatchetTreeStore
   reports: ReportStore
   /** Deletes expired mailbox entries and ciphertexts, idle groups and expired reports. */
   sweepExpired(nowMs: number): Promise<SweepResult>

@@ -39,6 +39,7 @@ export function withUnavailableErrors(
     keyPackages: guard(store.keyPackages),
     mailboxes: guard(store.mailboxes),
     secrets: guard(store.secrets),
+    ratchetTrees: guard(store.ratchetTrees),
     reports: guard(store.reports),
     sweepExpired: (nowMs) =>
       store.sweepExpired(nowMs).catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { KyselyDeviceStore } from "./devices"
 import { KyselyKeyPackageStore } from "./keyPackages"
 import { KyselyMailboxStore } from "./mailboxes"
 import { KyselySecretStore } from "./secrets"
+import { KyselyRatchetTreeStore } from "./ratchetTrees"
 import { KyselyReportStore } from "./reports"
 import { sweepExpired } from "./expiry"
 import { sqliteTraits, type EngineTraits } from "./engineTraits"
@@ -18,6 +19,7 @@ export function createKyselyStore(db: Kysely<Database>, traits: EngineTraits = s
     keyPackages: new KyselyKeyPackageStore(db, traits),
     mailboxes: new KyselyMailboxStore(db, traits),
     secrets: new KyselySecretStore(db),
+    ratchetTrees: new KyselyRatchetTreeStore(db),
     reports: new KyselyReportStore(db),
     sweepExpired: (nowMs) => sweepExpired(db, nowMs),
     ping: async () => {
