@@ -4,6 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
+import BetterSqlite3 from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startServer, type RunningServer } from "@kith/server"
 
@@ -165,6 +166,46 @@ describe("kith CLI against a real server", { timeout: 180_000 }, () => {
     const printed = await kithForHumans("alice", "history", "bob", "--limit", "1")
     expect(printed).toContain("look[2J31m here")
     expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/)
+  })
+
+  it("reports a message: without --yes it only shows what would go, with --yes the operator gets exactly that", async () => {
+    const history = await ok<HistoryJson>("alice", "history", "bob")
+    const fromBob = history.messages.find((m) => m.body === "hi alice")!
+    const reportsOnServer = () => {
+      const db = new BetterSqlite3(join(root, "server", "kith.sqlite"), { readonly: true })
+      try {
+        return db.prepare("SELECT reason, messages FROM reports").all() as {
+          reason: string
+          messages: string
+        }[]
+      } finally {
+        db.close()
+      }
+    }
+    const shown = await ok<{ sent: boolean; messages: { text: string; senderAccountId: string }[] }>(
+      "alice",
+      "report",
+      "bob",
+      fromBob.id,
+    )
+    expect(shown.sent).toBe(false)
+    expect(shown.messages).toMatchObject([{ text: "hi alice", senderAccountId: accounts.bob!.accountId }])
+    expect(reportsOnServer()).toEqual([])
+
+    const sent = await ok<{ sent: boolean }>(
+      "alice",
+      "report",
+      "bob",
+      fromBob.id,
+      "--reason",
+      "harassment",
+      "--yes",
+    )
+    expect(sent.sent).toBe(true)
+    const stored = reportsOnServer()
+    expect(stored).toHaveLength(1)
+    expect(stored[0]!.reason).toBe("harassment")
+    expect(JSON.parse(stored[0]!.messages)).toEqual(shown.messages)
   })
 
   it("creates a group, renames it, and a member reads it under its new name", async () => {

@@ -8,6 +8,7 @@ import { addFriendCommands } from "./commands/friends"
 import { addGroupCommands } from "./commands/groups"
 import { addProfileCommands } from "./commands/profile"
 import { addMediaCommands } from "./commands/media"
+import { addReportCommand } from "./commands/report"
 import type { CliContext } from "./context"
 import { unshieldCommand } from "./idArguments"
 
@@ -42,5 +43,6 @@ export function buildProgram(ctx: CliContext): Command {
   addGroupCommands(program, ctx)
   addDeviceCommands(program, ctx)
   addEventCommands(program, ctx)
+  addReportCommand(program, ctx)
   return program
 }
