@@ -14,7 +14,7 @@ import { Writable } from "node:stream"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bytesSource } from "@kith/core"
-import { isBlobBucket } from "@kith/protocol"
+import { fromBase64Url, isBlobBucket } from "@kith/protocol"
 import { startServer, type RunningServer } from "@kith/server"
 import { AuditSession, nextEvent, occurs } from "./support/auditSession"
 
@@ -119,6 +119,22 @@ describe("privacy audit", () => {
   it("the search can find what is there: device ids (mailbox addresses) are in the database", () => {
     const files = serverFiles()
     for (const client of clients) expect(files.some((f) => occurs(f, client.deviceId))).toBe(true)
+  })
+
+  it("the ratchet trees joiners needed are at the server, sealed: no device or account id in them", () => {
+    const db = new Database(join(dir, "server", "kith.sqlite"), { readonly: true })
+    try {
+      const trees = db.prepare("SELECT ciphertext FROM ratchet_trees").all() as { ciphertext: Buffer }[]
+      // A chat, a group and a linked device each sent Welcomes whose tree was stored apart.
+      expect(trees.length).toBeGreaterThanOrEqual(3)
+      // A tree in the clear holds every member's certificate, with the raw account and device ids.
+      const ids = clients.flatMap((c) =>
+        [c.deviceId, c.accountId].map((id) => Buffer.from(fromBase64Url(id)!)),
+      )
+      for (const { ciphertext } of trees) for (const id of ids) expect(ciphertext.includes(id)).toBe(false)
+    } finally {
+      db.close()
+    }
   })
 
   it("no plaintext, name, group name or username in the database files (WAL included)", () => {

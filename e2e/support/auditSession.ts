@@ -7,6 +7,8 @@ import { KithClient, MemoryStore, type KithEvent } from "@kith/core"
 import { nodeWebSocket } from "@kith/core/node"
 
 const keyPackages = { target: 6, lowWater: 3 }
+/** Every Welcome leaves its ratchet tree out, so the audit also sees the sealed trees the server stores. */
+const inlineTreeMaxDevices = 0
 
 export class AuditSession {
   /** Every string the audit must not find anywhere on the server side. */
@@ -25,6 +27,7 @@ export class AuditSession {
       store: new MemoryStore(),
       webSocket: nodeWebSocket,
       keyPackages,
+      inlineTreeMaxDevices,
     })
     this.clients.push(client)
     await client.register({ displayName: this.secret(name) })
@@ -59,6 +62,7 @@ export class AuditSession {
       code,
       webSocket: nodeWebSocket,
       keyPackages,
+      inlineTreeMaxDevices,
     })
     this.clients.push(linked)
     await linked.connect()

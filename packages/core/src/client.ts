@@ -7,6 +7,7 @@ import { setDisappearingTimer, sweepExpired } from "./disappearing"
 import { conversationView, nameOf } from "./conversationView"
 import { listDevices, removeDevice } from "./devices"
 import { Engine, type EngineOptions } from "./engine"
+import { INLINE_TREE_MAX_DEVICES } from "./ratchetTreeTransfer"
 import type { KithEvent, KithEventListener } from "./events"
 import {
   acceptFriendRequest,
@@ -57,6 +58,12 @@ export interface KithClientOptions {
   random?: RandomBytes
   /** How many one-time key packages to keep at the server (tests use fewer). */
   keyPackages?: KeyPackagePolicy
+  /**
+   * Welcomes into groups of more devices than this leave the ratchet tree out
+   * and store it sealed at the server (default 16; tests set 0 to send every
+   * tree that way).
+   */
+  inlineTreeMaxDevices?: number
 }
 
 /**
@@ -80,6 +87,7 @@ export class KithClient implements AsyncIterable<KithEvent> {
       clock: options.clock ?? systemClock,
       random: options.random ?? secureRandom,
       keyPackages: options.keyPackages ?? defaultKeyPackagePolicy,
+      inlineTreeMaxDevices: options.inlineTreeMaxDevices ?? INLINE_TREE_MAX_DEVICES,
     }
     return new KithClient(await Engine.open(engineOptions))
   }

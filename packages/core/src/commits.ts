@@ -17,6 +17,7 @@ import {
   type GroupState,
   type Member,
 } from "./mlsGroup"
+import { storeSealedTree } from "./treeStorage"
 import { canSubmit, submitCommit } from "./transport"
 
 /**
@@ -74,7 +75,7 @@ async function attemptCommit(engine: Engine, groupId: string, planner: Planner):
   const proposals = [...planned, ...leaverRemovals(state, conversation, planned)]
   if (proposals.length === 0 && Object.keys(state.unappliedProposals).length === 0) return { kind: "nothing" }
 
-  const committed = await commitProposals(state, proposals)
+  const committed = await commitProposals(state, proposals, engine.options.inlineTreeMaxDevices)
   const before = groupMembers(state)
   const after = groupMembers(committed.state)
   const me = engine.myAccountId
@@ -119,6 +120,9 @@ async function attemptCommit(engine: Engine, groupId: string, planner: Planner):
     engine.conversations.set(batch, updated)
     return finalState
   }
+
+  // Joiners fetch the tree as soon as their Welcome arrives: it must be stored first.
+  if (committed.sealedTree) await storeSealedTree(engine, committed.sealedTree)
 
   try {
     await submitCommit(engine, groupId, epochOf(state), deliveries)

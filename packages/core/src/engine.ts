@@ -28,6 +28,8 @@ export interface EngineOptions {
   clock: Clock
   random: RandomBytes
   keyPackages: KeyPackagePolicy
+  /** Welcomes into groups of more devices than this leave the ratchet tree out (ratchetTreeTransfer.ts). */
+  inlineTreeMaxDevices: number
 }
 
 /** Small facts about this account that are not keys. */

@@ -97,7 +97,7 @@ describe("Ed25519, native and pure JS", () => {
         const signature = await impl.sign(hexToBytes(v.secret), hexToBytes(v.message))
         expect(bytesToHex(signature)).toBe(v.signature)
         expect(await impl.verify(hexToBytes(v.public), hexToBytes(v.message), signature)).toBe(true)
-        signature[7] ^= 1
+        signature[7]! ^= 1
         expect(await impl.verify(hexToBytes(v.public), hexToBytes(v.message), signature)).toBe(false)
       }
     })

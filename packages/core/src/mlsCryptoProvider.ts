@@ -1,6 +1,7 @@
 import { extract, expand } from "@noble/hashes/hkdf.js"
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js"
 import { nobleCryptoProvider, type CryptoProvider, type Kdf, type Signature } from "ts-mls"
+import { memoizedDigest } from "./digestMemo"
 import { platformEd25519 } from "./nativeEd25519"
 
 /**
@@ -13,7 +14,9 @@ import { platformEd25519 } from "./nativeEd25519"
  * - HKDF runs synchronously in @noble/hashes. The library's default goes
  *   through WebCrypto HMAC, importing a key and awaiting a native job for
  *   every one of the dozen tiny derivations a message needs; hashing 100
- *   bytes in JavaScript is cheaper than one such round trip.
+ *   bytes in JavaScript is cheaper than one such round trip;
+ * - digests of large inputs are remembered (digestMemo.ts), because ts-mls
+ *   1.6 hashes the same ratchet-tree nodes over and over.
  *
  * Every part computes the same bytes as the library's default (tested in
  * mlsCryptoProvider.test.ts), so members on either path share groups.
@@ -44,7 +47,7 @@ export function providerWith(signature: Signature, nativeSignatures: boolean): K
     async getCiphersuiteImpl(cs) {
       const base = await nobleCryptoProvider.getCiphersuiteImpl(cs)
       if (cs.signature !== "Ed25519") return base
-      return { ...base, kdf: nobleKdf(cs.hpke.kdf), signature }
+      return { ...base, hash: memoizedDigest(base.hash), kdf: nobleKdf(cs.hpke.kdf), signature }
     },
   }
 }

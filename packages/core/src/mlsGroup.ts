@@ -26,11 +26,13 @@ import {
   type PrivateKeyPackage,
   type Proposal,
   type PrivateMessage,
+  type RatchetTree,
   type Welcome,
 } from "ts-mls"
 import { decryptSenderData } from "ts-mls/privateMessage.js"
 import { identifyLeaf, type LeafIdentity } from "./credential"
 import { kithCipherSuite } from "./mlsSuite"
+import { INLINE_TREE_MAX_DEVICES, sealTree } from "./ratchetTreeTransfer"
 
 /**
  * A thin layer over ts-mls in Kith's terms: states in and states out (nothing
@@ -103,14 +105,16 @@ export async function newGroup(
   return createGroup(groupId, keyPackage, privatePackage, [], await kithCipherSuite(), config)
 }
 
+/** `tree` is the ratchet tree fetched out of band, when the Welcome does not carry it. */
 export async function joinFromWelcome(
   welcome: Welcome,
   keyPackage: KeyPackage,
   privatePackage: PrivateKeyPackage,
   config: ClientConfig,
+  tree?: RatchetTree,
 ): Promise<GroupState> {
   const cs = await kithCipherSuite()
-  return joinGroup(welcome, keyPackage, privatePackage, emptyPskIndex, cs, undefined, undefined, config)
+  return joinGroup(welcome, keyPackage, privatePackage, emptyPskIndex, cs, tree, undefined, config)
 }
 
 export interface Encrypted {
@@ -132,23 +136,38 @@ export interface Committed {
   state: GroupState
   commit: Uint8Array
   welcome: Uint8Array | undefined
+  /** The new epoch's ratchet tree, sealed, when the Welcome leaves it out: store it before sending. */
+  sealedTree: { treeId: string; ciphertext: Uint8Array } | undefined
   /** Secrets the old state no longer needs; wipe them only once the new state is the current one. */
   consumed: Uint8Array[]
 }
 
 /**
  * Creates a commit over `proposals` (and any proposals received by reference).
- * The ratchet tree travels inside the Welcome, so joiners need nothing else.
+ * A small group's tree travels inside the Welcome, so joiners need nothing
+ * else; a larger group's is sealed for the server (ratchetTreeTransfer.ts).
  */
-export async function commitProposals(state: GroupState, proposals: Proposal[]): Promise<Committed> {
+export async function commitProposals(
+  state: GroupState,
+  proposals: Proposal[],
+  inlineTreeMaxDevices = INLINE_TREE_MAX_DEVICES,
+): Promise<Committed> {
+  const adds = proposals.filter((p) => p.proposalType === "add").length
+  const devices = state.ratchetTree.filter((node) => node?.nodeType === "leaf").length
+  const inline = adds === 0 || devices + adds <= inlineTreeMaxDevices
   const result = await createCommit(
     { state, cipherSuite: await kithCipherSuite() },
-    { extraProposals: proposals, ratchetTreeExtension: true },
+    { extraProposals: proposals, ratchetTreeExtension: inline },
   )
+  const sealedTree =
+    result.welcome && !inline
+      ? await sealTree(result.newState.keySchedule.exporterSecret, result.newState.ratchetTree)
+      : undefined
   return {
     state: result.newState,
     commit: encodeMlsMessage(result.commit),
     welcome: result.welcome && encodeWelcome(result.welcome),
+    sealedTree,
     consumed: result.consumed,
   }
 }

@@ -5,6 +5,7 @@ import type { Engine } from "./engine"
 import { describe, recordFailure } from "./failures"
 import { receiveGroupMessage } from "./groupMessage"
 import { decodePayload } from "./mlsGroup"
+import { isTransient } from "./treeStorage"
 import { receiveWelcome } from "./welcome"
 
 /**
@@ -33,6 +34,8 @@ export async function receivePayload(engine: Engine, payload: Uint8Array): Promi
         throw new KithError(ErrorCode.Decrypt, "the payload is not an MLS message Kith sends")
     }
   } catch (e) {
+    // A Welcome whose tree could not be fetched yet stays unacknowledged and comes again.
+    if (message?.wireformat === "mls_welcome" && isTransient(e)) throw e
     if (await engine.store.get(seenKey)) return
     const batch = new Batch()
     batch.put(seenKey, engine.clock.now())

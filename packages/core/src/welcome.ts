@@ -8,9 +8,11 @@ import { topUpKeyPackages } from "./keyPackageSupply"
 import { learnMembers } from "./membership"
 import { groupIdOf, groupMembers, joinFromWelcome } from "./mlsGroup"
 import { decodeRecord } from "./records"
+import { treeForWelcome } from "./treeStorage"
 
 /**
- * Joins a group from a Welcome: finds the key package it was made for, checks
+ * Joins a group from a Welcome: finds the key package it was made for, fetches
+ * the ratchet tree if the Welcome leaves it out (a large group's), checks
  * every leaf's certificate (the authentication service refuses forged or
  * unpinned ones), and starts a conversation whose kind and name arrive with
  * the snapshot or friend request that follows in the same mailbox.
@@ -25,12 +27,10 @@ export async function receiveWelcome(engine: Engine, batch: Batch, welcome: Welc
     }
   }
   if (!record) throw new KithError(ErrorCode.Decrypt, "a Welcome for a key package this device no longer has")
-  const state = await joinFromWelcome(
-    welcome,
-    keyPackageOf(record),
-    privatePackageOf(record, engine.me()),
-    engine.config,
-  )
+  const keyPackage = keyPackageOf(record)
+  const privatePackage = privatePackageOf(record, engine.me())
+  const tree = await treeForWelcome(engine, welcome, keyPackage, privatePackage)
+  const state = await joinFromWelcome(welcome, keyPackage, privatePackage, engine.config, tree)
   const groupId = groupIdOf(state)
   await engine.groups.lock(groupId, async () => {
     if (await engine.groups.get(groupId))

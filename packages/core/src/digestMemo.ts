@@ -1,0 +1,51 @@
+import type { Hash } from "ts-mls"
+
+/**
+ * Remembers digests of large inputs. ts-mls 1.6 recomputes tree hashes from
+ * scratch: checking the parent hashes of a joined tree hashes every subtree
+ * once per leaf below it, the same ratchet-tree nodes (1.6 KB each with
+ * X-Wing keys) again and again. A digest is a pure function of its input, so
+ * its result is kept, keyed by the input's exact bytes (as a string: the
+ * engine's own string hashing and comparison are far cheaper than SHA-512 in
+ * JavaScript). Small inputs are hashed directly; memory is bounded.
+ */
+const MIN_BYTES = 256
+const MAX_CACHED_BYTES = 32 * 1024 * 1024
+
+interface NodeBuffer {
+  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: "latin1"): string }
+}
+
+/** One character per byte: Node's Buffer where it exists (native and fast), else TextDecoder. */
+function byteString(): (data: Uint8Array) => string {
+  const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer
+  if (buffer) return (data) => buffer.from(data.buffer, data.byteOffset, data.length).toString("latin1")
+  // WHATWG "latin1" is windows-1252, which still maps each of the 256 bytes to its own character.
+  const decoder = new TextDecoder("latin1")
+  return (data) => decoder.decode(data)
+}
+
+export function memoizedDigest(hash: Hash): Hash {
+  const cache = new Map<string, Uint8Array>()
+  let cachedBytes = 0
+  const keyOf = byteString()
+  return {
+    ...hash,
+    mac: hash.mac.bind(hash),
+    verifyMac: hash.verifyMac.bind(hash),
+    async digest(data) {
+      if (data.length < MIN_BYTES) return hash.digest(data)
+      const key = keyOf(data)
+      const known = cache.get(key)
+      if (known) return known.slice()
+      const digest = await hash.digest(data)
+      if (cachedBytes + key.length > MAX_CACHED_BYTES) {
+        cache.clear()
+        cachedBytes = 0
+      }
+      cache.set(key, digest.slice())
+      cachedBytes += key.length
+      return digest
+    },
+  }
+}
