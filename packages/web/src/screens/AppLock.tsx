@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next"
 import { useAppState, useModel } from "../app/context"
 import { hrefOf } from "../app/route"
 import { TopBar } from "../components/TopBar"
+import { PasscodeField } from "../components/PasscodeField"
 import { useAsyncAction } from "./useAsyncAction"
 
 /** App lock: a passcode that must be entered before anything stored here can be decrypted. */
@@ -40,39 +41,29 @@ export function AppLock() {
           }}
         >
           {settings.appLock && (
-            <div className="field">
-              <label htmlFor="lock-current">{t("lock.current")}</label>
-              <input
-                id="lock-current"
-                type="password"
-                value={current}
-                autoComplete="current-password"
-                onChange={(e) => setCurrent(e.target.value)}
-              />
-            </div>
+            <PasscodeField
+              id="lock-current"
+              label={t("lock.current")}
+              value={current}
+              onChange={setCurrent}
+              purpose="current"
+            />
           )}
-          <div className="field">
-            <label htmlFor="lock-new">{t("lock.new")}</label>
-            <input
-              id="lock-new"
-              type="password"
-              value={next}
-              autoComplete="new-password"
-              minLength={4}
-              onChange={(e) => setNext(e.target.value)}
-            />
-            <p className="hint">{t("lock.hint")}</p>
-          </div>
-          <div className="field">
-            <label htmlFor="lock-repeat">{t("lock.repeat")}</label>
-            <input
-              id="lock-repeat"
-              type="password"
-              value={repeat}
-              autoComplete="new-password"
-              onChange={(e) => setRepeat(e.target.value)}
-            />
-          </div>
+          <PasscodeField
+            id="lock-new"
+            label={t("lock.new")}
+            value={next}
+            onChange={setNext}
+            purpose="new"
+            hint={t("lock.hint")}
+          />
+          <PasscodeField
+            id="lock-repeat"
+            label={t("lock.repeat")}
+            value={repeat}
+            onChange={setRepeat}
+            purpose="new"
+          />
           {mismatch && <p className="error">{t("lock.mismatch")}</p>}
           {save.error && !mismatch && (
             <p className="error" role="alert">

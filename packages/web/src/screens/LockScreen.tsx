@@ -1,6 +1,7 @@
 import { useState } from "react"
 import { useTranslation } from "react-i18next"
 import { useModel } from "../app/context"
+import { PasscodeField } from "../components/PasscodeField"
 
 /** App lock: nothing is decrypted until the passcode unwraps the data key. */
 export function LockScreen({ wrong }: { wrong: boolean }) {
@@ -22,17 +23,14 @@ export function LockScreen({ wrong }: { wrong: boolean }) {
           setPasscode("")
         }}
       >
-        <div className="field">
-          <label htmlFor="passcode">{t("lock.passcode")}</label>
-          <input
-            id="passcode"
-            type="password"
-            value={passcode}
-            autoComplete="current-password"
-            onChange={(e) => setPasscode(e.target.value)}
-            autoFocus
-          />
-        </div>
+        <PasscodeField
+          id="passcode"
+          label={t("lock.passcode")}
+          value={passcode}
+          onChange={setPasscode}
+          purpose="current"
+          autoFocus
+        />
         {wrong && (
           <p className="error" role="alert">
             {t("lock.wrong")}

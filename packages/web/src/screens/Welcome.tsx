@@ -4,6 +4,7 @@ import { useModel } from "../app/context"
 import { LanguagePicker } from "./LanguagePicker"
 import { QrScanner } from "../components/QrScanner"
 import { useAsyncAction } from "./useAsyncAction"
+import { StepForm } from "./StepForm"
 
 type Mode = "start" | "create" | "restore" | "link"
 
@@ -43,14 +44,16 @@ function CreateAccount({ onBack }: { onBack: () => void }) {
   const [name, setName] = useState("")
   const { run, busy, error } = useAsyncAction(() => model.createAccount(name.trim()))
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void run()
-      }}
+    <StepForm
+      title={t("welcome.create")}
+      busy={busy}
+      busyText={t("welcome.creating")}
+      error={error}
+      submitLabel={t("common.continue")}
+      canSubmit={name.trim() !== ""}
+      onSubmit={() => void run()}
+      onBack={onBack}
     >
-      <h2>{t("welcome.create")}</h2>
       <div className="field">
         <label htmlFor="display-name">{t("profile.displayName")}</label>
         <input
@@ -63,21 +66,7 @@ function CreateAccount({ onBack }: { onBack: () => void }) {
         />
         <p className="hint">{t("welcome.nameHint")}</p>
       </div>
-      {busy && <p role="status">{t("welcome.creating")}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy || name.trim() === ""}>
-          {t("common.continue")}
-        </button>
-        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
-          {t("common.back")}
-        </button>
-      </div>
-    </form>
+    </StepForm>
   )
 }
 
@@ -87,14 +76,16 @@ function Restore({ onBack }: { onBack: () => void }) {
   const [phrase, setPhrase] = useState("")
   const { run, busy, error } = useAsyncAction(() => model.restore(phrase))
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void run()
-      }}
+    <StepForm
+      title={t("welcome.restore")}
+      busy={busy}
+      busyText={t("welcome.restoring")}
+      error={error}
+      submitLabel={t("welcome.restore")}
+      canSubmit={phrase.trim() !== ""}
+      onSubmit={() => void run()}
+      onBack={onBack}
     >
-      <h2>{t("welcome.restore")}</h2>
       <div className="field">
         <label htmlFor="phrase">{t("welcome.phraseLabel")}</label>
         <textarea
@@ -109,21 +100,7 @@ function Restore({ onBack }: { onBack: () => void }) {
         />
         <p className="hint">{t("welcome.restoreHint")}</p>
       </div>
-      {busy && <p role="status">{t("welcome.restoring")}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy || phrase.trim() === ""}>
-          {t("welcome.restore")}
-        </button>
-        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
-          {t("common.back")}
-        </button>
-      </div>
-    </form>
+    </StepForm>
   )
 }
 
@@ -133,14 +110,16 @@ function LinkThisDevice({ onBack }: { onBack: () => void }) {
   const [code, setCode] = useState("")
   const { run, busy, error } = useAsyncAction((c: string) => model.linkDevice(c))
   return (
-    <form
-      className="form"
-      onSubmit={(e) => {
-        e.preventDefault()
-        void run(code)
-      }}
+    <StepForm
+      title={t("welcome.link")}
+      busy={busy}
+      busyText={t("welcome.linking")}
+      error={error}
+      submitLabel={t("welcome.linkButton")}
+      canSubmit={code !== ""}
+      onSubmit={() => void run(code)}
+      onBack={onBack}
     >
-      <h2>{t("welcome.link")}</h2>
       <p>{t("welcome.linkHint")}</p>
       <QrScanner
         onCode={(c) => {
@@ -159,20 +138,6 @@ function LinkThisDevice({ onBack }: { onBack: () => void }) {
           dir="ltr"
         />
       </div>
-      {busy && <p role="status">{t("welcome.linking")}</p>}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy || code === ""}>
-          {t("welcome.linkButton")}
-        </button>
-        <button type="button" className="button secondary" onClick={onBack} disabled={busy}>
-          {t("common.back")}
-        </button>
-      </div>
-    </form>
+    </StepForm>
   )
 }
