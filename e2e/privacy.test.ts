@@ -26,6 +26,9 @@ const { clients, secrets } = session
 const secret = (text: string) => session.secret(text)
 /** The plaintext bytes of every attachment sent. */
 const attachmentPlaintexts: Uint8Array[] = []
+/** Alice's profile picture: it travels only inside her encrypted profile. */
+const profilePicture = randomFillSync(new Uint8Array(6000))
+profilePicture.set([0xff, 0xd8, 0xff, 0xe0])
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kith-privacy-"))
@@ -92,6 +95,9 @@ beforeAll(async () => {
   const bobsView = (await bob.messages(aliceBob)).find((m) => m.kind === "attachment")!
   await bob.forwardAttachment(aliceBob, bobsView.id, group.id)
   await forwarded
+
+  await alice.setAvatar(profilePicture)
+  expect((await bob.profileOf(alice.accountId))?.avatar).toEqual(profilePicture)
 
   await Promise.all(clients.map((c) => c.sync()))
 }, 240_000)
@@ -161,6 +167,14 @@ describe("privacy audit", () => {
     for (const name of metadata) {
       const record = readFileSync(join(blobDir, name), "utf8")
       expect(record).not.toMatch(/pdf|jpeg|ogg|image|audio|name|type|hash|digest/i)
+    }
+  })
+
+  it("no bytes of a profile picture in the database: only the sealed profile holds it", () => {
+    const files = serverFiles().map((f) => f.toString("latin1"))
+    for (const at of [4, 1000, 3000, profilePicture.length - 16]) {
+      const needle = Buffer.from(profilePicture.subarray(at, at + 16)).toString("latin1")
+      for (const file of files) expect(file.includes(needle)).toBe(false)
     }
   })
 
