@@ -122,8 +122,11 @@ export class FrameSocket {
     })
   }
 
-  send(body: ServerFrameBody): void {
-    this.ws.send(encodeClientFrame({ requestId: this.nextId++, body } as never))
+  /** Sends without waiting; the reply comes to onPush. Returns the request id. */
+  send(body: ServerFrameBody): number {
+    const requestId = this.nextId++
+    this.ws.send(encodeClientFrame({ requestId, body } as never))
+    return requestId
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { createInterface } from "node:readline"
 
 const root = new URL("../..", import.meta.url).pathname
 const hasTaskset = spawnSync("taskset", ["--version"]).status === 0
@@ -12,6 +13,7 @@ export function spawnTs(
   args: string[],
   env: Record<string, string>,
   core?: number,
+  stdin: "ignore" | "pipe" = "ignore",
 ): ChildProcess {
   const command = ["node", "--import", "tsx", join(root, entry), ...args]
   const [file, ...rest] =
@@ -19,7 +21,7 @@ export function spawnTs(
   return spawn(file!, rest, {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: [stdin, "pipe", "inherit"],
   })
 }
 
@@ -58,6 +60,52 @@ export async function runLoad<T>(options: object): Promise<T> {
   const code = await new Promise((r) => child.once("exit", r))
   if (code !== 0) throw new Error(`load generator failed (${code})`)
   return JSON.parse(out.trim().split("\n").pop()!) as T
+}
+
+/**
+ * Server memory per idle connection: `bench/idle.ts` makes its devices, the
+ * server's RSS is read, the devices connect and sit idle, and it is read again.
+ */
+export async function measureIdle(
+  options: { target: "kith" | "floor"; url: string; devices: number; devicesFile?: string },
+  serverPid: number,
+): Promise<{ connections: number; rssBeforeKiB: number; rssAfterKiB: number; perConnectionKiB: number }> {
+  const child = spawnTs("bench/idle.ts", [JSON.stringify(options)], {}, 1, "pipe")
+  const phases: string[] = []
+  const waiters: (() => void)[] = []
+  const lines = createInterface({ input: child.stdout! })
+  lines.on("line", (line) => {
+    const phase = /"phase":"(\w+)"/.exec(line)?.[1]
+    if (phase) phases.push(phase)
+    for (const wake of waiters.splice(0)) wake()
+  })
+  const exited = new Promise<number | null>((r) => child.once("exit", r))
+  const reach = async (phase: string) => {
+    while (!phases.includes(phase)) {
+      const next = new Promise<void>((r) => waiters.push(r))
+      const code = await Promise.race([next.then(() => undefined), exited])
+      if (code !== undefined) throw new Error(`idle load exited (${code}) before "${phase}"`)
+    }
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 3000))
+  try {
+    await reach("ready")
+    await settle()
+    const rssBeforeKiB = rssKiB(serverPid) ?? NaN
+    child.stdin!.write("connect\n")
+    await reach("connected")
+    await settle()
+    const rssAfterKiB = rssKiB(serverPid) ?? NaN
+    return {
+      connections: options.devices,
+      rssBeforeKiB,
+      rssAfterKiB,
+      perConnectionKiB: (rssAfterKiB - rssBeforeKiB) / options.devices,
+    }
+  } finally {
+    child.stdin!.write("close\n")
+    await exited
+  }
 }
 
 /** Resident memory of a process in KiB, from /proc. */
