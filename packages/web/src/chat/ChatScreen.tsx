@@ -25,6 +25,13 @@ function saveBlob(blob: Blob, fileName: string): void {
 }
 
 /** One conversation: its history, warnings about new devices, and the composer. */
+/** Refused devices and changed keys are attacks or mistakes worth a distinct, plain warning. */
+const warningText = {
+  "device-added": "warnings.newDevice",
+  "device-refused": "warnings.deviceRefused",
+  "key-changed": "warnings.keyChanged",
+} as const
+
 export function ChatScreen({ chatId }: { chatId: string }) {
   const { t } = useTranslation()
   const model = useModel()
@@ -73,6 +80,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
       onRecall: (m: ChatMessage) => void model.recall(chatId, m.id).catch(fail),
       onRetry: (m: ChatMessage) => void model.retry(chatId, m.id).catch(fail),
       onSave: (m: ChatMessage) => {
+      onDeleteForMe: (m: ChatMessage) => void model.deleteForMe(chatId, m.id).catch(fail),
         const name = m.body.kind === "attachment" ? m.body.fileName : ""
         const download: DownloadView = { id: m.id, name, received: 0, total: 1 }
         setDownloads((all) => [...all.filter((d) => d.id !== m.id), download])
@@ -134,8 +142,14 @@ export function ChatScreen({ chatId }: { chatId: string }) {
         </a>
       </header>
       {warnings.map((w) => (
-        <div className="banner warning" role="alert" key={w.id} data-testid="device-warning">
-          {t("warnings.newDevice", { name: isolate(w.name) })}{" "}
+        <div
+          className="banner warning"
+          role="alert"
+          key={w.id}
+          data-testid="device-warning"
+          data-kind={w.kind}
+        >
+          {t(warningText[w.kind], { name: isolate(w.name) })}{" "}
           <a href={hrefOf({ tab: "contacts", detail: { screen: "safety", accountId: w.accountId } })}>
             {t("safety.verify")}
           </a>{" "}

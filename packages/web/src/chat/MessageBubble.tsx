@@ -8,6 +8,8 @@ import { VoicePlayer } from "./VoicePlayer"
 export interface BubbleActions {
   onReply(message: ChatMessage): void
   onRecall(message: ChatMessage): void
+  /** Deletes the message's plaintext from this device only. */
+  onDeleteForMe(message: ChatMessage): void
   onRetry(message: ChatMessage): void
   /** Downloads, decrypts and saves an attachment. */
   onSave(message: ChatMessage): void
@@ -121,10 +123,16 @@ export const MessageBubble = memo(function MessageBubble({
             >
               {t("chat.forward")}
             </button>
+            <DeleteForMe message={message} actions={actions} />
           </>
         )}
         <span className="meta">
           <time dateTime={new Date(message.at).toISOString()}>{formatTime(message.at, i18n.language)}</time>
+          {message.expiresAt !== undefined && (
+            <span data-testid="disappears" title={t("chat.disappears")} aria-label={t("chat.disappears")}>
+              ⏱
+            </span>
+          )}
           {message.mine && message.state && <StateMark state={message.state} />}
           {body.kind === "text" && message.state !== "failed" && (
             // Keyboard and screen-reader way to the actions a tap on the bubble opens.
@@ -161,12 +169,30 @@ export const MessageBubble = memo(function MessageBubble({
                 {t("chat.recall")}
               </button>
             )}
+            <DeleteForMe message={message} actions={actions} />
           </span>
         )}
       </div>
     </div>
   )
 })
+
+function DeleteForMe({ message, actions }: { message: ChatMessage; actions: BubbleActions }) {
+  const { t } = useTranslation()
+  return (
+    <button
+      type="button"
+      className="button small secondary"
+      onClick={(e) => {
+        e.stopPropagation()
+        actions.onDeleteForMe(message)
+      }}
+      data-testid="delete-for-me"
+    >
+      {t("chat.deleteForMe")}
+    </button>
+  )
+}
 
 function StateMark({ state }: { state: DeliveryState }) {
   const { t } = useTranslation()

@@ -1,8 +1,9 @@
 import { useTranslation } from "react-i18next"
 import type { SystemEvent } from "../model/viewTypes"
 import { isolate } from "../i18n/bidi"
+import { timerLabel } from "../model/disappearingTimers"
 
-/** A centred line for what happened to the chat itself: members, names, admins, devices. */
+/** A centred line for what happened to the chat itself: members, names, admins, devices, timers, gaps. */
 export function SystemLine({ event }: { event: SystemEvent }) {
   const { t, i18n } = useTranslation()
   const list = (names: string[]) =>
@@ -44,6 +45,21 @@ export function SystemLine({ event }: { event: SystemEvent }) {
       break
     case "notice":
       text = event.text
+      break
+    case "timer": {
+      const duration = t(timerLabel(event.timerMs))
+      if (event.timerMs === 0)
+        text = event.actorName
+          ? t("system.timerOffBy", { actor: isolate(event.actorName) })
+          : t("system.timerOffByYou")
+      else
+        text = event.actorName
+          ? t("system.timerSetBy", { actor: isolate(event.actorName), duration })
+          : t("system.timerSetByYou", { duration })
+      break
+    }
+    case "missing":
+      text = t("system.missing", { name: isolate(event.name), count: event.count })
       break
   }
   return (

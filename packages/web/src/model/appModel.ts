@@ -277,6 +277,9 @@ export class AppModel {
         appLock: this.db ? await hasPasscode(this.db) : false,
       },
     })
+    // Blocks made before the engine enforced them move into it (the list stays here too, for the screens).
+    for (const id of this.prefs.blocked)
+      if (!client.blockedAccounts().includes(id)) await client.setBlocked(id, true)
     await this.refresh()
     // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
@@ -373,6 +376,19 @@ export class AppModel {
       case "decrypt-failed":
         if (event.conversationId) this.staleChats.add(event.conversationId)
         break
+      case "deleted":
+      case "timer-changed":
+      case "messages-missing":
+        this.staleChats.add(event.conversationId)
+        break
+      case "untrusted-device":
+        // Never silent: a refused device or a changed account key is a warning in every chat with them.
+        this.addWarning(
+          event.accountId,
+          event.deviceId,
+          event.reason === "account-key-changed" ? "key-changed" : "device-refused",
+        )
+        break
       case "error":
         console.warn("engine:", event.code, event.message)
         break
@@ -392,7 +408,6 @@ export class AppModel {
         }
         break
       case "friend-request":
-      case "untrusted-device":
         break
     }
     this.scheduleRefresh()
@@ -408,12 +423,13 @@ export class AppModel {
     })
   }
 
-  private addWarning(accountId: string, deviceId: string): void {
-    const id = `${accountId}/${deviceId}`
+  private addWarning(accountId: string, deviceId: string, kind: Warning["kind"] = "device-added"): void {
+    // New-device warnings keep their original id form: ones dismissed before stay dismissed.
+    const id = kind === "device-added" ? `${accountId}/${deviceId}` : `${kind}/${accountId}/${deviceId}`
     if (this.prefs.dismissedWarnings.includes(id) || this.state.warnings.some((w) => w.id === id)) return
     const warning: Warning = {
       id,
-      kind: "device-added",
+      kind,
       accountId,
       name: this.nameOf(accountId),
       at: Date.now(),
@@ -785,6 +801,18 @@ export class AppModel {
     await this.sendText(chatId, entry!.text, entry!.replyTo)
   }
 
+  /** Deletes a message's plaintext from this device's store; nobody else is told. */
+  async deleteForMe(chatId: string, messageId: string): Promise<void> {
+    await (await this.engine()).deleteForMe(chatId, [messageId])
+    this.touch(chatId)
+  }
+
+  /** Sets the chat's disappearing-messages timer for every member (0 turns it off). */
+  async setDisappearingTimer(chatId: string, timerMs: number): Promise<void> {
+    await (await this.engine()).setDisappearingTimer(chatId, timerMs)
+    this.touch(chatId)
+  }
+
   async recall(chatId: string, messageId: string): Promise<void> {
     await (await this.engine()).recall(chatId, messageId)
     this.touch(chatId)
@@ -831,8 +859,12 @@ export class AppModel {
     this.scheduleRefresh()
   }
 
-  /** Blocking is local: their requests and messages are hidden on this device; the server is not told. */
+  /**
+   * Blocking is enforced by the engine on this device (their requests,
+   * messages and profile updates are dropped on arrival); the server is not told.
+   */
   async setBlocked(accountId: string, blocked: boolean): Promise<void> {
+    await (await this.engine()).setBlocked(accountId, blocked)
     const set = new Set(this.prefs.blocked)
     if (blocked) set.add(accountId)
     else set.delete(accountId)

@@ -1,6 +1,6 @@
 import type { ConversationView, MessageView } from "@kith/core"
 import { Limits } from "@kith/protocol"
-import type { ChatMessage, ChatSummary, DeliveryState } from "./viewTypes"
+import type { ChatMessage, ChatSummary, DeliveryState, SystemEvent } from "./viewTypes"
 
 /**
  * The one place where the engine's views become what the screens show.
@@ -53,6 +53,7 @@ export function chatSummaryOf(
     peerId: peer?.accountId,
     pending: c.status === "outgoing-request" || c.status === "incoming-request",
     left: c.status === "left" || c.status === "removed",
+    timerMs: c.timerMs,
   }
 }
 
@@ -83,10 +84,10 @@ export function chatMessageOf(
     mine: m.outgoing,
     senderId: m.senderAccountId,
     senderName: m.senderAccountId && !m.outgoing ? nameOf(m.senderAccountId) : undefined,
+    ...(m.expiresAtMs !== undefined ? { expiresAt: m.expiresAtMs } : {}),
   }
   if (m.kind === "decrypt-failed") return { ...base, body: { kind: "decrypt-failed" } }
-  if (m.kind === "notice")
-    return { ...base, body: { kind: "system", event: { kind: "notice", text: m.body } } }
+  if (m.kind === "notice") return { ...base, body: { kind: "system", event: noticeEvent(m, nameOf) } }
   if (m.recalled) return { ...base, body: { kind: "recalled" } }
   if (m.kind === "attachment" && m.attachment) {
     const a = m.attachment
@@ -123,6 +124,17 @@ export function chatMessageOf(
     state,
     recallableUntil: m.outgoing ? m.sentAtMs + Limits.recallWindowMs : undefined,
   }
+}
+
+/** The lines the engine writes itself: a timer change, a gap in someone's messages, or plain text. */
+function noticeEvent(m: MessageView, nameOf: NameOf): SystemEvent {
+  if (m.timerMs !== undefined) {
+    const actorName = m.outgoing || !m.senderAccountId ? undefined : nameOf(m.senderAccountId)
+    return { kind: "timer", actorName, timerMs: m.timerMs }
+  }
+  if (m.missing !== undefined && m.senderAccountId)
+    return { kind: "missing", name: nameOf(m.senderAccountId), count: m.missing }
+  return { kind: "notice", text: m.body }
 }
 
 /** A message that could not be handed to the engine at all; shown with a retry button. */

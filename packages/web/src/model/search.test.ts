@@ -10,6 +10,7 @@ const chat = (id: string): ChatSummary => ({
   adminIds: [],
   unread: 0,
   activityAt: 0,
+  timerMs: 0,
 })
 const text = (id: string, body: string, at: number): ChatMessage => ({
   id,

@@ -25,6 +25,8 @@ export interface ChatSummary {
   pending?: boolean
   /** I was removed from (or left) this chat: history stays readable, sending is off. */
   left?: boolean
+  /** The disappearing-messages timer (0: off). */
+  timerMs: number
 }
 
 export type SystemEvent =
@@ -39,6 +41,10 @@ export type SystemEvent =
   | { kind: "removed-from-chat" }
   /** A line the engine itself wrote into the history. */
   | { kind: "notice"; text: string }
+  /** The disappearing-messages timer changed (0: off); no actor means I changed it. */
+  | { kind: "timer"; actorName?: string; timerMs: number }
+  /** Messages of `name` that did not arrive: the server dropped them, or they are late. */
+  | { kind: "missing"; name: string; count: number }
 
 export interface ChatMessage {
   id: string
@@ -67,6 +73,8 @@ export interface ChatMessage {
   state?: DeliveryState
   /** For my messages: can it still be recalled (clock-dependent; rechecked on tap). */
   recallableUntil?: number
+  /** Disappearing messages: when this device deletes it. */
+  expiresAt?: number
 }
 
 export interface Person {
@@ -97,7 +105,8 @@ export type ConnectionState = "online" | "connecting" | "offline"
 
 export interface Warning {
   id: string
-  kind: "device-added"
+  /** A new device of a contact; a device refused as not certified by their account; their account key changed. */
+  kind: "device-added" | "device-refused" | "key-changed"
   accountId: string
   name: string
   at: number

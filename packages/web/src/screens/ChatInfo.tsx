@@ -4,11 +4,12 @@ import { useAppState, useModel } from "../app/context"
 import { hrefOf, navigate } from "../app/route"
 import { Avatar } from "../components/Avatar"
 import { TopBar } from "../components/TopBar"
+import { disappearingTimers } from "../model/disappearingTimers"
 import { useAsyncAction } from "./useAsyncAction"
 
 /**
- * A chat's details. For groups: rename, add and remove members, make admins,
- * leave. Only admins may change the group; every member's app checks that
+ * A chat's details: the disappearing-messages timer (any member sets it for
+ * everyone); for groups: rename, add and remove members, make admins, leave. Only admins may change the group; every member's app checks that
  * against the group's end-to-end admin list, the server knows nothing of it.
  */
 export function ChatInfo({ chatId }: { chatId: string }) {
@@ -56,6 +57,30 @@ export function ChatInfo({ chatId }: { chatId: string }) {
               {t("groups.rename")}
             </button>
           </form>
+        )}
+        {!chat.left && !chat.pending && (
+          <div className="form">
+            <div className="field">
+              <label htmlFor="disappearing">{t("disappearing.title")}</label>
+              <select
+                id="disappearing"
+                data-testid="disappearing-timer"
+                value={chat.timerMs}
+                disabled={act.busy}
+                onChange={(e) => {
+                  const timerMs = Number(e.target.value)
+                  void act.run(() => model.setDisappearingTimer(chatId, timerMs))
+                }}
+              >
+                {disappearingTimers.map((option) => (
+                  <option key={option.ms} value={option.ms}>
+                    {t(option.label)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="hint">{t("disappearing.hint")}</p>
+          </div>
         )}
         <h2 className="list-section-title">{t("groups.members", { count: chat.memberIds.length })}</h2>
         <ul className="list" data-testid="member-list">
