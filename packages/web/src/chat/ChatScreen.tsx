@@ -8,6 +8,7 @@ import type { ChatMessage } from "../model/viewTypes"
 import { Composer } from "./Composer"
 import { PhotoViewer } from "./PhotoViewer"
 import { ForwardPicker } from "./ForwardPicker"
+import { ReportDialog } from "./ReportDialog"
 import { Transfers, type DownloadView } from "./Transfers"
 import { MessageList } from "./MessageList"
 import { firstUnreadOf } from "./timeline"
@@ -24,7 +25,6 @@ function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
-/** One conversation: its history, warnings about new devices, and the composer. */
 /** Refused devices and changed keys are attacks or mistakes worth a distinct, plain warning. */
 const warningText = {
   "device-added": "warnings.newDevice",
@@ -32,6 +32,7 @@ const warningText = {
   "key-changed": "warnings.keyChanged",
 } as const
 
+/** One conversation: its history, warnings about new devices, and the composer. */
 export function ChatScreen({ chatId }: { chatId: string }) {
   const { t } = useTranslation()
   const model = useModel()
@@ -50,6 +51,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
   const uploads = state.uploads.filter((u) => u.chatId === chatId)
   const [downloads, setDownloads] = useState<DownloadView[]>([])
   const [forwarding, setForwarding] = useState<string>()
+  const [reporting, setReporting] = useState<string>()
   // Where the unread marker sits is decided when the chat opens, then kept while reading.
   const [unread, setUnread] = useState<{ id?: string; count: number }>()
 
@@ -78,9 +80,9 @@ export function ChatScreen({ chatId }: { chatId: string }) {
     () => ({
       onReply: (m: ChatMessage) => setReplyTo(m),
       onRecall: (m: ChatMessage) => void model.recall(chatId, m.id).catch(fail),
+      onDeleteForMe: (m: ChatMessage) => void model.deleteForMe(chatId, m.id).catch(fail),
       onRetry: (m: ChatMessage) => void model.retry(chatId, m.id).catch(fail),
       onSave: (m: ChatMessage) => {
-      onDeleteForMe: (m: ChatMessage) => void model.deleteForMe(chatId, m.id).catch(fail),
         const name = m.body.kind === "attachment" ? m.body.fileName : ""
         const download: DownloadView = { id: m.id, name, received: 0, total: 1 }
         setDownloads((all) => [...all.filter((d) => d.id !== m.id), download])
@@ -93,6 +95,7 @@ export function ChatScreen({ chatId }: { chatId: string }) {
           .finally(() => setDownloads((all) => all.filter((d) => d.id !== m.id)))
       },
       onForward: (m: ChatMessage) => setForwarding(m.id),
+      onReport: (m: ChatMessage) => setReporting(m.id),
       loadAttachment: (m: ChatMessage) =>
         model.attachmentBlob(chatId, m.id).then(
           ({ blob }) => blob,
@@ -187,6 +190,14 @@ export function ChatScreen({ chatId }: { chatId: string }) {
             setForwarding(undefined)
             void model.forward(chatId, forwarding, to).catch(fail)
           }}
+        />
+      )}
+      {reporting && messages && (
+        <ReportDialog
+          chatId={chatId}
+          messages={messages}
+          firstId={reporting}
+          onClose={() => setReporting(undefined)}
         />
       )}
       {state.photoNotice && (

@@ -21,6 +21,8 @@ export interface BubbleActions {
   /** Shows a photo full screen. */
   onOpenPhoto(message: ChatMessage): void
   onSelect(id: string | undefined): void
+  /** Opens the report consent dialog with this message chosen. */
+  onReport?(message: ChatMessage): void
 }
 
 /**
@@ -170,6 +172,19 @@ export const MessageBubble = memo(function MessageBubble({
               </button>
             )}
             <DeleteForMe message={message} actions={actions} />
+            {!message.mine && actions.onReport && (
+              <button
+                type="button"
+                className="button small secondary"
+                onClick={(e) => {
+                  e.stopPropagation()
+                  actions.onReport?.(message)
+                }}
+                data-testid="report"
+              >
+                {t("report.action")}
+              </button>
+            )}
           </span>
         )}
       </div>

@@ -1,4 +1,11 @@
-import { webBlobSource, type KithClient, type KithEvent, type MessageView } from "@kith/core"
+import {
+  webBlobSource,
+  type KithClient,
+  type KithEvent,
+  type MessageView,
+  type ReportedMessage,
+  type ReportReason,
+} from "@kith/core"
 import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
@@ -45,6 +52,8 @@ export interface AppModelOptions {
 
 /** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
 const PENDING_PHRASE_KEY = "pending-recovery-phrase"
+/** How long a profile (name and picture) read from the server is taken as current. */
+const PROFILE_REFRESH_MS = 5 * 60_000
 /** The last chat list shown, sealed like everything else: a warm start shows it before the engine is open. */
 const LIST_CACHE_KEY = "chat-list-cache"
 
@@ -86,7 +95,8 @@ export class AppModel {
   private readonly avatarUrls = new Map<string, string>()
   /** Accounts whose stored picture this session has looked up, and whose profile it fetched. */
   private readonly avatarLooked = new Set<string>()
-  private readonly profileFetched = new Set<string>()
+  /** When this session last read each account's profile: read again after PROFILE_REFRESH_MS. */
+  private readonly profileFetchedAt = new Map<string, number>()
 
   private readonly uploads = new Uploads(
     () => this.engine(),
@@ -528,8 +538,9 @@ export class AppModel {
 
   /**
    * Names and pictures come from encrypted profiles, which the engine fetches
-   * on request and then remembers. Fetch each account's once per session
-   * (again after ten seconds if the key to read it was not there yet); until
+   * on request and then remembers. Fetch each account's when the session
+   * starts and again every few minutes, so a friend's new picture shows up
+   * (after ten seconds when the key to read it was not there yet); until
    * then the name and picture this device last saw stand in.
    */
   private async fetchProfiles(accountIds: string[]): Promise<void> {
@@ -537,7 +548,9 @@ export class AppModel {
     if (!client) return
     let found = false
     const unique = [...new Set(accountIds)]
-    this.namesMissing = unique.some((id) => !this.profileFetched.has(id))
+    const fresh = (id: string) =>
+      Date.now() - (this.profileFetchedAt.get(id) ?? -Infinity) < PROFILE_REFRESH_MS
+    this.namesMissing = unique.some((id) => !fresh(id))
     for (const id of unique) {
       if (this.avatarLooked.has(id)) continue
       this.avatarLooked.add(id)
@@ -545,12 +558,12 @@ export class AppModel {
     }
     for (const id of unique) {
       const asked = this.profileAskedAt.get(id)
-      if (this.profileFetched.has(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
+      if (fresh(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
       this.profileAskedAt.set(id, Date.now())
       try {
         const profile = await client.profileOf(id)
         if (!profile) continue
-        this.profileFetched.add(id)
+        this.profileFetchedAt.set(id, Date.now())
         this.showAvatar(id, profile.avatar)
         if (profile.displayName && this.names.get(id) !== profile.displayName) {
           this.names.set(id, profile.displayName)
@@ -799,6 +812,16 @@ export class AppModel {
     const [entry] = this.failed.splice(index, 1)
     this.touch(chatId)
     await this.sendText(chatId, entry!.text, entry!.replyTo)
+  }
+
+  /** Exactly what reporting these messages would send to the operator (the consent dialog shows it). */
+  async reportPreview(chatId: string, messageIds: string[]): Promise<ReportedMessage[]> {
+    return (await this.engine()).reportPreview(chatId, messageIds)
+  }
+
+  /** Sends the chosen messages to the operator; call only after the user consented. */
+  async report(chatId: string, messageIds: string[], reason: ReportReason): Promise<void> {
+    await (await this.engine()).report(chatId, messageIds, reason)
   }
 
   /** Deletes a message's plaintext from this device's store; nobody else is told. */
