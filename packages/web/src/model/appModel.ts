@@ -6,7 +6,7 @@ import {
   type ReportedMessage,
   type ReportReason,
 } from "@kith/core"
-import { ErrorCode, KithError } from "@kith/protocol"
+import { bytesEqual, ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
 import { initialState, type AppState, type Me } from "./appState"
@@ -93,6 +93,7 @@ export class AppModel {
   private readonly failed: FailedSend[] = []
   /** Profile pictures as object URLs, by account; replaced (and the old URL revoked) when one changes. */
   private readonly avatarUrls = new Map<string, string>()
+  private readonly avatarBytes = new Map<string, Uint8Array>()
   /** Accounts whose stored picture this session has looked up, and whose profile it fetched. */
   private readonly avatarLooked = new Set<string>()
   /** When this session last read each account's profile: read again after PROFILE_REFRESH_MS. */
@@ -580,6 +581,10 @@ export class AppModel {
   private showAvatar(accountId: string, bytes: Uint8Array | undefined): void {
     const previous = this.avatarUrls.get(accountId)
     if (!bytes && !previous) return
+    const shown = this.avatarBytes.get(accountId)
+    if (bytes && shown && bytesEqual(bytes, shown)) return
+    if (bytes) this.avatarBytes.set(accountId, bytes)
+    else this.avatarBytes.delete(accountId)
     if (previous) URL.revokeObjectURL(previous)
     const avatars = { ...this.state.avatars }
     if (bytes) {
