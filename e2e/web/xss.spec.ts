@@ -5,7 +5,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { expect, test, type Page } from "@playwright/test"
-import { appUrl, befriend, openChat, register, watchPage, type Person } from "./support/people"
+import { appUrl, openChat, register, watchPage, type Person } from "./support/people"
 
 const run = promisify(execFile)
 
