@@ -54,6 +54,23 @@ describe("messageLine", () => {
   })
 })
 
+describe("lines the engine writes", () => {
+  it("says who set or turned off the disappearing-messages timer", () => {
+    expect(messageLine(message({ kind: "notice", body: "", timerMs: 300_000 }), direct, [])).toContain(
+      "Bob set disappearing messages to 5m",
+    )
+    expect(
+      messageLine(message({ kind: "notice", body: "", timerMs: 0, outgoing: true }), direct, []),
+    ).toContain("You turned off disappearing messages")
+  })
+
+  it("shows a gap in someone's messages as a warning line", () => {
+    expect(messageLine(message({ kind: "notice", body: "", missing: 2 }), direct, [])).toContain(
+      "! 2 message(s) from Bob did not arrive",
+    )
+  })
+})
+
 describe("conversation lines", () => {
   it("titles a direct chat by the other person and shows the unread count", () => {
     expect(conversationTitle(direct, [])).toBe("Bob")

@@ -17,6 +17,20 @@ export function personName(accountId: string, friend?: FriendView, displayName?:
   return displayName ?? friend?.displayName ?? friend?.username ?? accountId
 }
 
+/** The timer names the command accepts, and how they are printed. */
+export const timerNames: Record<string, number> = {
+  off: 0,
+  "30s": 30_000,
+  "5m": 300_000,
+  "1h": 3_600_000,
+  "1d": 86_400_000,
+  "1w": 604_800_000,
+}
+
+export function timerName(ms: number): string {
+  return Object.entries(timerNames).find(([, v]) => v === ms)?.[0] ?? `${ms} ms`
+}
+
 /** Who sent a message, as seen in one conversation. */
 export function senderName(
   message: MessageView,
@@ -42,6 +56,14 @@ export function messageLine(
   const when = formatTime(message.sentAtMs)
   switch (message.kind) {
     case "notice":
+      if (message.timerMs !== undefined) {
+        const who = message.outgoing ? "You" : senderName(message, conversation, friends)
+        return message.timerMs === 0
+          ? `${when}  * ${who} turned off disappearing messages`
+          : `${when}  * ${who} set disappearing messages to ${timerName(message.timerMs)}`
+      }
+      if (message.missing !== undefined)
+        return `${when}  ! ${message.missing} message(s) from ${senderName(message, conversation, friends)} did not arrive (dropped on the way, or late)`
       return `${when}  * ${message.body}`
     case "decrypt-failed":
       return `${when}  ! a message could not be decrypted (${message.body})`

@@ -9,6 +9,7 @@ import { addGroupCommands } from "./commands/groups"
 import { addProfileCommands } from "./commands/profile"
 import { addMediaCommands } from "./commands/media"
 import { addReportCommand } from "./commands/report"
+import { addPrivacyCommands } from "./commands/privacy"
 import type { CliContext } from "./context"
 import { unshieldCommand } from "./idArguments"
 
@@ -44,5 +45,6 @@ export function buildProgram(ctx: CliContext): Command {
   addDeviceCommands(program, ctx)
   addEventCommands(program, ctx)
   addReportCommand(program, ctx)
+  addPrivacyCommands(program, ctx)
   return program
 }
