@@ -13,7 +13,7 @@ import { join } from "node:path"
 import { Writable } from "node:stream"
 import Database from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { bytesSource } from "@kith/core"
+import { bytesSource, type KithClient } from "@kith/core"
 import { fromBase64Url, isBlobBucket } from "@kith/protocol"
 import { startServer, type RunningServer } from "@kith/server"
 import { AuditSession, nextEvent, occurs } from "./support/auditSession"
@@ -223,5 +223,47 @@ describe("privacy audit", () => {
     } finally {
       db.close()
     }
+  })
+})
+
+/**
+ * Reports are the one place plaintext reaches the operator, by a user's
+ * explicit choice (docs/data-inventory.md §8). These run last: until now no
+ * one reported anything, so the table must be empty; then Bob reports one of
+ * Alice's messages, and the server must hold exactly that one — not the rest
+ * of the chat, and nothing that names Bob.
+ */
+describe("privacy audit of reports", () => {
+  const reportRows = () => {
+    const db = new Database(join(dir, "server", "kith.sqlite"), { readonly: true })
+    try {
+      return db.prepare("SELECT * FROM reports").all() as { messages: string }[]
+    } finally {
+      db.close()
+    }
+  }
+
+  it("keeps no report while nobody reports", () => {
+    expect(reportRows()).toEqual([])
+  })
+
+  it("a report holds exactly the message the reporter chose, and nothing about the reporter", async () => {
+    const [alice, bob, carol] = clients as [KithClient, KithClient, KithClient]
+    const chat = (await bob.conversations()).find(
+      (c) => c.kind === "direct" && c.members.some((m) => m.accountId === alice.accountId),
+    )!
+    const fromAlice = (await bob.messages(chat.id)).filter((m) => m.kind === "text" && !m.outgoing)
+    const chosen = fromAlice[0]!
+    await bob.report(chat.id, [chosen.id], "harassment")
+    const rows = reportRows()
+    expect(rows).toHaveLength(1)
+    expect(JSON.parse(rows[0]!.messages)).toEqual([
+      { senderAccountId: alice.accountId, sentAtMs: chosen.sentAtMs, text: chosen.body },
+    ])
+    const stored = Buffer.from(JSON.stringify(rows))
+    for (const text of secrets.filter((s) => s !== chosen.body))
+      expect(occurs(stored, text), text).toBe(false)
+    for (const id of [bob.accountId, bob.deviceId, carol.accountId]) expect(occurs(stored, id)).toBe(false)
+    expect(logLines.join("")).not.toContain(chosen.body)
   })
 })
