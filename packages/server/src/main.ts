@@ -3,6 +3,7 @@ import type { LevelWithSilent } from "pino"
 import { startServer } from "./index"
 import { createLogger } from "./observability/logger"
 import { webDistDir } from "@kith/web/serve"
+import { defaultAbuseLimits } from "./config"
 
 /**
  * `npm start`: flags win over environment variables, which win over defaults.
@@ -12,6 +13,10 @@ import { webDistDir } from "@kith/web/serve"
  *   KITH_ANONYMOUS_REQUESTS_PER_MINUTE (3000) per client address, for requests without a session
  *   KITH_BLOB_QUOTA_BYTES (2 GiB): attachment bytes one account may keep at the server at once
  *   KITH_MAX_PENDING_WRITES (8192): sends and commits in progress before new ones get KITH_ERR_OVERLOADED
+ * Abuse limits (SECURITY.md; raise KITH_POW_DIFFICULTY too when under attack):
+ *   KITH_MAX_CONNECTIONS_PER_ADDRESS (256)   KITH_REGISTRATIONS_PER_HOUR_PER_ADDRESS (20)
+ *   KITH_FRIEND_REQUESTS_PER_HOUR_PER_ADDRESS (100)   KITH_FRIEND_REQUESTS_PER_HOUR_TOTAL (20000)
+ *   KITH_MAX_QUEUED_PER_MAILBOX (10000): undelivered entries before a mailbox refuses more
  *   KITH_WEB_DIR: the built web app to serve at / (default: packages/web/dist; `npm start` builds it)
  * Cluster mode (docs/deploy.md): every node gets the same two URLs.
  *   --database-url / KITH_DATABASE_URL   PostgreSQL instead of SQLite (postgres://user:pass@host:5432/kith)
@@ -70,6 +75,33 @@ const server = await startServer({
   blobDir: values["blob-dir"] || env.KITH_BLOB_DIR || undefined,
   blobQuotaBytes: integer(env.KITH_BLOB_QUOTA_BYTES, 2 * 1024 ** 3, "KITH_BLOB_QUOTA_BYTES"),
   maxPendingWrites: integer(env.KITH_MAX_PENDING_WRITES, 8192, "KITH_MAX_PENDING_WRITES"),
+  abuse: {
+    maxConnectionsPerAddress: integer(
+      env.KITH_MAX_CONNECTIONS_PER_ADDRESS,
+      defaultAbuseLimits.maxConnectionsPerAddress,
+      "KITH_MAX_CONNECTIONS_PER_ADDRESS",
+    ),
+    registrationsPerHourPerAddress: integer(
+      env.KITH_REGISTRATIONS_PER_HOUR_PER_ADDRESS,
+      defaultAbuseLimits.registrationsPerHourPerAddress,
+      "KITH_REGISTRATIONS_PER_HOUR_PER_ADDRESS",
+    ),
+    friendRequestsPerHourPerAddress: integer(
+      env.KITH_FRIEND_REQUESTS_PER_HOUR_PER_ADDRESS,
+      defaultAbuseLimits.friendRequestsPerHourPerAddress,
+      "KITH_FRIEND_REQUESTS_PER_HOUR_PER_ADDRESS",
+    ),
+    friendRequestsPerHourTotal: integer(
+      env.KITH_FRIEND_REQUESTS_PER_HOUR_TOTAL,
+      defaultAbuseLimits.friendRequestsPerHourTotal,
+      "KITH_FRIEND_REQUESTS_PER_HOUR_TOTAL",
+    ),
+    maxQueuedPerMailbox: integer(
+      env.KITH_MAX_QUEUED_PER_MAILBOX,
+      defaultAbuseLimits.maxQueuedPerMailbox,
+      "KITH_MAX_QUEUED_PER_MAILBOX",
+    ),
+  },
 }).catch((error: unknown) => {
   // The URLs may hold a password: log the error's type and code, not its message.
   log.fatal(
