@@ -196,3 +196,50 @@ test("a blocked friend's messages are dropped on arrival, not just hidden", asyn
   await alice.context.close()
   await bob.context.close()
 })
+
+test("a locked app shows no content, and nothing stored opens without the passcode", async ({ browser }) => {
+  const problems: string[] = []
+  const [alice, bob] = [await register(browser, "Alice"), await register(browser, "Bob")]
+  watchPage(alice.page, problems)
+  await befriend(alice, bob)
+  await openChat(bob, "Alice")
+  await send(bob, "the meeting moved to the old library")
+  await openChat(alice, "Bob")
+  await expect(messages(alice, "the meeting moved to the old library")).toHaveCount(1, { timeout: 60_000 })
+
+  await alice.page.goto("/#/me/app-lock")
+  await alice.page.getByLabel("New passcode", { exact: true }).fill("river stone")
+  await alice.page.getByLabel("Repeat the new passcode").fill("river stone")
+  await alice.page.getByRole("button", { name: "Turn on app lock" }).click()
+  await expect(alice.page.getByText("App lock is on")).toBeVisible()
+
+  for (const hash of ["", "#/chats", "#/contacts"]) {
+    await alice.page.goto(`/${hash}`)
+    await alice.page.reload()
+    await expect(alice.page.getByRole("heading", { name: "Kith is locked" })).toBeVisible()
+    const shown = await alice.page.locator("body").innerText()
+    expect(shown).not.toContain("old library")
+    expect(shown).not.toContain("Bob")
+    await expect(alice.page.getByTestId("message")).toHaveCount(0)
+    await expect(alice.page.getByTestId("chat-row")).toHaveCount(0)
+  }
+  // At rest the data key is kept only wrapped by the passcode: no stored key opens it.
+  const vault = await alice.page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open("kith")
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      const req = db.transaction("vault").objectStore("vault").getAll()
+      req.onsuccess = () => resolve(req.result as Record<string, unknown>[])
+      req.onerror = () => reject(req.error)
+    })
+    db.close()
+    return rows.map((r) => ({ mode: r.mode, keys: Object.keys(r).sort() }))
+  })
+  expect(vault).toEqual([{ mode: "passcode", keys: ["iterations", "mode", "name", "salt", "wrapped"] }])
+  expect(problems).toEqual([])
+  await alice.context.close()
+  await bob.context.close()
+})
