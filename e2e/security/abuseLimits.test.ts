@@ -111,7 +111,7 @@ describe("friend-request spam", () => {
 })
 
 describe("mailbox floods", () => {
-  it("refuses at the door once a mailbox is full, keeps every accepted entry, and takes more after acks", async () => {
+  it("[D4] refuses at the door once a mailbox is full, keeps every accepted entry, and takes more after acks", async () => {
     const t = await server({ abuse: { maxQueuedPerMailbox: 3 } })
     const sender = await newUser(t.url)
     const bob = await newUser(t.url)
