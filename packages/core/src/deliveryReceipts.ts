@@ -5,6 +5,7 @@ import { isBlocked } from "./blocking"
 import type { Engine } from "./engine"
 import { findMessage, putMessage } from "./messageLog"
 import { b64 } from "./records"
+import { groupMembers, type GroupState, type Member } from "./mlsGroup"
 import { fromMe, type Received } from "./received"
 import { sendContent } from "./send"
 
@@ -13,16 +14,31 @@ import { sendContent } from "./send"
  * an attachment. The pending receipt is stored in the same write as the
  * message (so a crash or a closed tab does not lose it) and sent once the
  * mailbox has no more to process: one receipt per conversation for a whole
- * backlog, never one per message, and never a receipt for a receipt.
+ * backlog, never one per message, and never a receipt for a receipt. In a
+ * group only one member acknowledges each message (acknowledgerOf).
  */
 const PENDING = "dr/"
 const MAX_IDS_PER_RECEIPT = 1000
 
 const pendingKey = (conversationId: string, messageId: string) => `${PENDING}${conversationId}/${messageId}`
 
-/** Called for a message just stored: owes its sender a delivery receipt unless it is our own. */
+/**
+ * The account that acknowledges a message. In a direct chat, the friend. In
+ * a group only one member does — the first other account after the sender's
+ * leaf, in leaf order — because every receipt is itself broadcast to every
+ * device: one from each member would cost O(n²) deliveries per message. So
+ * in a group "delivered" means that member's device has it.
+ */
+export function acknowledgerOf(state: GroupState, sender: Member): string | undefined {
+  const others = groupMembers(state)
+    .filter((m) => m.accountId !== sender.accountId)
+    .sort((a, b) => a.leafIndex - b.leafIndex)
+  return (others.find((m) => m.leafIndex > sender.leafIndex) ?? others[0])?.accountId
+}
+
+/** Called for a message just stored: owes its sender a delivery receipt if this account acknowledges it. */
 export function oweDeliveryReceipt(r: Received, messageId: string): void {
-  if (fromMe(r)) return
+  if (fromMe(r) || acknowledgerOf(r.state, r.sender) !== r.engine.myAccountId) return
   r.batch.put(pendingKey(r.conversation.id, messageId), 1)
   r.batch.later(() => r.engine.deliveryReceipts.sendWhenIdle())
 }
