@@ -107,6 +107,25 @@ describe("local deletion ([T2], [T8])", () => {
     expect((await bob.messages(direct)).some((m) => m.id === id)).toBe(false)
   }, 120_000)
 
+  it("a member who joins later applies the group's timer to what they send", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const carol = await user("Carol")
+    await befriend(alice, bob)
+    await befriend(alice, carol)
+    const joined = nextEvent(bob, "conversation-added", (e) => e.conversation.name === "Short-lived")
+    const group = await alice.createGroup("Short-lived", [bob.accountId])
+    await joined
+    await alice.setDisappearingTimer(group.id, 3_600_000)
+    const carolJoined = nextEvent(carol, "conversation-added", (e) => e.conversation.name === "Short-lived")
+    await alice.addMembers(group.id, [carol.accountId])
+    await carolJoined
+    expect((await carol.conversation(group.id)).timerMs).toBe(3_600_000)
+    const atAlice = nextEvent(alice, "message", (e) => e.message.body === "hello from the newcomer")
+    await carol.sendText(group.id, "hello from the newcomer")
+    expect((await atAlice).message.expiresAtMs).toBeGreaterThan(Date.now())
+  })
+
   it("refuses a timer outside the allowed set, and receivers ignore one", async () => {
     const alice = await user("Alice")
     const bob = await user("Bob")

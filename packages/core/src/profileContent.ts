@@ -6,6 +6,7 @@ import { conversationView } from "./conversationView"
 import type { Engine } from "./engine"
 import { groupMembers, type GroupState } from "./mlsGroup"
 import { profileOf } from "./profile"
+import { isAllowedTimer } from "./disappearing"
 import { kindFromWire, myProfile } from "./profiles"
 import { fromMe, id, type Received } from "./received"
 import { sendContent } from "./send"
@@ -49,7 +50,13 @@ function learnProfile(r: Received, profile: MemberProfile | undefined, friend?: 
 
 export async function onSnapshot(
   r: Received,
-  snapshot: { kind: number; name: string; adminAccountIds: Uint8Array[]; members: MemberProfile[] },
+  snapshot: {
+    kind: number
+    name: string
+    adminAccountIds: Uint8Array[]
+    members: MemberProfile[]
+    expireAfterMs: bigint
+  },
 ): Promise<void> {
   for (const profile of snapshot.members) learnProfile(r, profile)
   const conversation = r.conversation
@@ -63,6 +70,9 @@ export async function onSnapshot(
   conversation.kind = kind
   conversation.name = kind === "group" ? snapshot.name.slice(0, 200) : ""
   conversation.admins = snapshot.adminAccountIds.map(id).filter((a) => accounts.includes(a))
+  // A joiner applies the timer the group already has; later changes come as DisappearingTimer messages.
+  const timerMs = Number(snapshot.expireAfterMs)
+  if (isAllowedTimer(timerMs) && timerMs > 0) conversation.timerMs = timerMs
   if (kind === "direct") {
     conversation.peer = accounts.find((a) => a !== me)
     // Only this account's own device (linking it) can tell it a direct conversation is with a friend.

@@ -52,6 +52,7 @@ export function snapshotBody(
       name: conversation.name,
       adminAccountIds: conversation.admins.map((a) => fromBase64Url(a)!),
       members,
+      expireAfterMs: BigInt(conversation.timerMs ?? 0),
     }),
   }
 }
