@@ -33,6 +33,8 @@ export interface CommitPlan {
   unsealed?: Set<string>
   /** Changes to the conversation record once the commit is accepted. */
   update?: (conversation: ConversationRecord) => void
+  /** Commit even with nothing to propose: the update path renews this device's keys (selfUpdate.ts). */
+  selfUpdate?: boolean
 }
 
 export type Planner = (state: GroupState, conversation: ConversationRecord) => CommitPlan | undefined
@@ -73,7 +75,8 @@ async function attemptCommit(engine: Engine, groupId: string, planner: Planner):
     (p) => p.proposalType !== "remove" || !byReference.has(p.remove.removed),
   )
   const proposals = [...planned, ...leaverRemovals(state, conversation, planned)]
-  if (proposals.length === 0 && Object.keys(state.unappliedProposals).length === 0) return { kind: "nothing" }
+  if (proposals.length === 0 && Object.keys(state.unappliedProposals).length === 0 && !plan.selfUpdate)
+    return { kind: "nothing" }
 
   const committed = await commitProposals(state, proposals, engine.options.inlineTreeMaxDevices)
   const before = groupMembers(state)

@@ -8,6 +8,7 @@ import { topUpKeyPackages } from "./keyPackageSupply"
 import { learnMembers } from "./membership"
 import { groupIdOf, groupMembers, joinFromWelcome } from "./mlsGroup"
 import { decodeRecord } from "./records"
+import { FILL_MIN_DEVICES, selfUpdateAfterJoin, shouldFillPath } from "./selfUpdate"
 import { treeForWelcome } from "./treeStorage"
 
 /**
@@ -44,6 +45,8 @@ export async function receiveWelcome(engine: Engine, batch: Batch, welcome: Welc
     engine.conversations.set(batch, conversation)
     if (!record.lastResort) batch.delete(keyPackageKey(record.ref))
     batch.later(() => topUpKeyPackages(engine))
+    if (groupMembers(state).length >= FILL_MIN_DEVICES && shouldFillPath(state))
+      batch.later(selfUpdateAfterJoin(engine, groupId))
     await engine.apply(batch)
   })
 }
