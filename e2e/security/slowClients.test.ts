@@ -74,12 +74,23 @@ describe("slow and idle HTTP clients", () => {
 })
 
 describe("slow and dead WebSocket clients", () => {
-  it("closes a socket that does not authenticate within the deadline", async () => {
+  it("closes a socket that neither authenticates nor sends anything within the deadline", async () => {
     const socket = await TestSocket.connect(t.url)
     const started = Date.now()
     const { code } = await socket.closed
     expect(code).toBe(4008)
     expect(Date.now() - started).toBeLessThan(10_000)
+  })
+
+  it("keeps an anonymous socket that is in use (a client's sealed-send socket) past the deadline", async () => {
+    const socket = await TestSocket.connect(t.url)
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 400))
+      expect((await socket.request({ case: "ping", value: {} })).body.case).toBe("pong")
+    }
+    expect(socket.isOpen()).toBe(true)
+    // Then silent: closed one deadline later.
+    expect((await socket.closed).code).toBe(4008)
   })
 
   it("keeps an authenticated socket that answers pings, past the deadline and several pings", async () => {

@@ -57,7 +57,11 @@ export interface AbuseLimits {
   headersTimeoutMs: number
   /** …and the whole request within this (default 2 min, room for a blob chunk on a slow link). */
   requestTimeoutMs: number
-  /** A WebSocket that has not authenticated by then is closed (default 10 s). */
+  /**
+   * A WebSocket that has not authenticated is closed once it has sent nothing
+   * for this long (default 2 min). Not shorter: a client's anonymous socket for
+   * sealed sends never authenticates and may idle between sends.
+   */
   wsAuthDeadlineMs: number
   /** A WebSocket is pinged this often and closed when the previous ping went unanswered (default 30 s). */
   wsPingIntervalMs: number
@@ -81,7 +85,7 @@ export interface AbuseLimits {
 export const defaultAbuseLimits: AbuseLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 120_000,
-  wsAuthDeadlineMs: 10_000,
+  wsAuthDeadlineMs: 120_000,
   wsPingIntervalMs: 30_000,
   maxConnectionsPerAddress: 256,
   registrationsPerHourPerAddress: 20,

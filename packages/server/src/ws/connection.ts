@@ -7,7 +7,7 @@ import { MailboxPump } from "./mailboxPump"
 import { peekRequestId } from "./peekRequestId"
 import { asKithError, serverFrames } from "./serverFrames"
 import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
-import { watchLiveness } from "./liveness"
+import { watchLiveness, type Liveness } from "./liveness"
 
 /** Frames that fail to decode before the connection is dropped. */
 export const MAX_BAD_FRAMES = 20
@@ -38,7 +38,7 @@ export class Connection implements RegisteredConnection {
   private readonly running = new Set<Promise<void>>()
   private queued = 0
   private closed = false
-  private readonly stopLiveness: () => void
+  private readonly liveness: Liveness
 
   constructor(
     private readonly socket: WebSocket,
@@ -47,7 +47,7 @@ export class Connection implements RegisteredConnection {
     private readonly addressKey: string,
   ) {
     ctx.metrics.wsConnections.inc()
-    this.stopLiveness = watchLiveness(socket, ctx.config.abuse, () => this.authenticated !== undefined)
+    this.liveness = watchLiveness(socket, ctx.config.abuse, () => this.authenticated !== undefined)
     socket.on("message", (data, isBinary) => this.receive(data, isBinary))
     socket.on("close", () => this.release())
     socket.on("error", () => this.release())
@@ -62,6 +62,7 @@ export class Connection implements RegisteredConnection {
 
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closed) return
+    this.liveness.heard()
     if (!isBinary) {
       this.rejectBadFrame(0, new KithError(ErrorCode.BadFrame, "frames must be binary"))
       return
@@ -231,7 +232,7 @@ export class Connection implements RegisteredConnection {
   private release(): void {
     if (this.closed) return
     this.closed = true
-    this.stopLiveness()
+    this.liveness.stop()
     this.ctx.metrics.wsConnections.dec()
     const auth = this.authenticated
     if (auth !== undefined) {

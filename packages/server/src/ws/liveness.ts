@@ -2,27 +2,42 @@ import type { WebSocket } from "ws"
 import { CloseCode } from "./connectionRegistry"
 
 export interface LivenessTimes {
-  /** A socket that has not authenticated by then is closed. */
+  /** A socket that has not authenticated is closed once it has been silent this long. */
   wsAuthDeadlineMs: number
   /** How often the socket is pinged; one ping unanswered by the next closes it. */
   wsPingIntervalMs: number
 }
 
+export interface Liveness {
+  /** The client sent a frame: an unauthenticated socket in use stays open. */
+  heard(): void
+  stop(): void
+}
+
 /**
- * Keeps a WebSocket honest about being alive: a socket that never
- * authenticates is closed after a short deadline (it holds memory and a slot
- * of its address's cap for nothing), and every socket is pinged so a peer
- * that vanished without a close — a phone that lost its network — is noticed
- * and its resources freed. Returns a function that stops both timers.
+ * Keeps a WebSocket honest about being alive. A socket that has not
+ * authenticated is closed once it has sent nothing for the deadline: it holds
+ * memory and a slot of its address's cap, and a client's anonymous socket for
+ * sealed sends (docs/protocol.md [W6]) legitimately never authenticates, so
+ * silence — not the missing Authenticate — is what ends it. Every socket is
+ * pinged, so a peer that vanished without a close (a phone that lost its
+ * network) is noticed and its resources freed.
  */
 export function watchLiveness(
   socket: WebSocket,
   times: LivenessTimes,
   isAuthenticated: () => boolean,
-): () => void {
-  const deadline = setTimeout(() => {
-    if (!isAuthenticated()) socket.close(CloseCode.authTimeout, "authenticate sooner")
-  }, times.wsAuthDeadlineMs)
+): Liveness {
+  let lastHeard = Date.now()
+  let deadline: ReturnType<typeof setTimeout>
+  const checkSilence = () => {
+    if (isAuthenticated()) return
+    const silentMs = Date.now() - lastHeard
+    if (silentMs >= times.wsAuthDeadlineMs) socket.close(CloseCode.authTimeout, "authenticate or send sooner")
+    else deadline = setTimeout(checkSilence, times.wsAuthDeadlineMs - silentMs)
+  }
+  deadline = setTimeout(checkSilence, times.wsAuthDeadlineMs)
+
   let answered = true
   const onPong = () => {
     answered = true
@@ -37,9 +52,14 @@ export function watchLiveness(
     answered = false
     socket.ping()
   }, times.wsPingIntervalMs)
-  return () => {
-    clearTimeout(deadline)
-    clearInterval(pinger)
-    socket.off("pong", onPong)
+  return {
+    heard: () => {
+      lastHeard = Date.now()
+    },
+    stop: () => {
+      clearTimeout(deadline)
+      clearInterval(pinger)
+      socket.off("pong", onPong)
+    },
   }
 }
