@@ -1,8 +1,11 @@
-import { ErrorCode, KithError } from "@kith/protocol"
+import { create } from "@bufbuild/protobuf"
+import { content as pb, ErrorCode, fromBase64Url, ID_BYTES, KithError, toBase64Url } from "@kith/protocol"
 import { Batch } from "./batch"
 import type { ContentBody } from "./contentCodec"
 import type { Engine } from "./engine"
+import { groupMembers } from "./mlsGroup"
 import { fromMe, type Received } from "./received"
+import { sendContent } from "./send"
 
 /**
  * Blocking ([T10]) is enforced on this device, on every path a blocked
@@ -19,6 +22,7 @@ export function blockedAccounts(engine: Engine): string[] {
   return [...(engine.meta.blocked ?? [])]
 }
 
+/** Blocks or unblocks here, then tells this account's other devices (end to end, in the self conversation). */
 export async function setBlocked(engine: Engine, accountId: string, blocked: boolean): Promise<void> {
   if (accountId === engine.myAccountId)
     throw new KithError(ErrorCode.BadRequest, "an account cannot block itself")
@@ -30,6 +34,25 @@ export async function setBlocked(engine: Engine, accountId: string, blocked: boo
     return { ...meta, blocked: [...set] }
   })
   await engine.apply(batch)
+  await syncBlockList(engine)
+}
+
+async function syncBlockList(engine: Engine): Promise<void> {
+  const selfId = engine.meta.selfConversationId
+  const state = selfId && (await engine.groups.get(selfId))
+  if (!selfId || !state || groupMembers(state).length < 2) return
+  const accountIds = blockedAccounts(engine).map((a) => fromBase64Url(a)!)
+  await sendContent(engine, selfId, { case: "blockList", value: create(pb.BlockListSchema, { accountIds }) })
+}
+
+/** Another device of this account changed its blocks: the list it sent replaces this device's. */
+export function onBlockList(r: Received, accountIds: Uint8Array[]): void {
+  if (r.conversation.kind !== "self" || !fromMe(r)) return
+  const blocked = accountIds.filter((a) => a.length === ID_BYTES).map((a) => toBase64Url(a))
+  r.engine.updateMeta(r.batch, (meta) => ({
+    ...meta,
+    blocked: blocked.filter((a) => a !== r.engine.myAccountId),
+  }))
 }
 
 /**

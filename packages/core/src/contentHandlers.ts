@@ -12,7 +12,7 @@ import {
 import { fromMe, id, type Received } from "./received"
 import { onAttachment } from "./attachments/receiveAttachment"
 import { expiryOf, onDisappearingTimer } from "./disappearing"
-import { droppedAsBlocked } from "./blocking"
+import { droppedAsBlocked, onBlockList } from "./blocking"
 import { onDeliveryReceipt, oweDeliveryReceipt } from "./deliveryReceipts"
 
 /** Applies a message's content to the conversation; every rule a receiver enforces lives here. */
@@ -46,6 +46,8 @@ export async function applyContent(r: Received): Promise<void> {
       return onDeliveryReceipt(r, body.value.messageIds.map(id))
     case "disappearingTimer":
       return onDisappearingTimer(r, body.value.expireAfterMs)
+    case "blockList":
+      return onBlockList(r, body.value.accountIds)
     default:
       assertNever(body)
   }

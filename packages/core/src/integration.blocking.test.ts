@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
+import { KithClient } from "./client"
+import { nodeWebSocket } from "./node/nodeWebSocket"
+import { MemoryStore } from "./store"
 import type { KithEvent } from "./events"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
+import {
+  befriend,
+  newUser,
+  nextEvent,
+  startTestServer,
+  testKeyPackages,
+  type TestServer,
+} from "./node/testHarness"
 
 /** [T10] A block holds on every path a blocked account can use to reach the blocker, on the device alone. */
 let server: TestServer
@@ -72,6 +81,34 @@ describe("blocking", () => {
     expect(await bob.profileOf(alice.accountId)).toEqual(
       expect.objectContaining({ displayName: "Alice Renamed" }),
     )
+  })
+
+  it("a block made on one device holds on the account's other devices too", async () => {
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const direct = await befriend(alice, bob)
+    const { code, done } = await bob.createLinkCode()
+    const laptop = await KithClient.linkDevice({
+      serverUrl: server.url,
+      store: new MemoryStore(),
+      code,
+      webSocket: nodeWebSocket,
+      keyPackages: testKeyPackages,
+    })
+    clients.add(laptop)
+    await laptop.connect()
+    await done
+    await laptop.sync()
+    await bob.setBlocked(alice.accountId, true)
+    await laptop.sync()
+    expect(laptop.blockedAccounts()).toEqual([alice.accountId])
+    const seen = collect(laptop)
+    await alice.sendText(direct, "to both of your devices")
+    await laptop.sync()
+    expect(seen.some((e) => e.type === "message")).toBe(false)
+    await laptop.setBlocked(alice.accountId, false)
+    await bob.sync()
+    expect(bob.blockedAccounts()).toEqual([])
   })
 
   it("in a group, hides a blocked member's messages but keeps the group's own state in step", async () => {

@@ -288,9 +288,13 @@ export class AppModel {
         appLock: this.db ? await hasPasscode(this.db) : false,
       },
     })
-    // Blocks made before the engine enforced them move into it (the list stays here too, for the screens).
-    for (const id of this.prefs.blocked)
-      if (!client.blockedAccounts().includes(id)) await client.setBlocked(id, true)
+    // Blocks made before the engine enforced them move into it; from then on the engine's list is the one.
+    if (this.prefs.blocked.length > 0) {
+      for (const id of this.prefs.blocked)
+        if (!client.blockedAccounts().includes(id)) await client.setBlocked(id, true)
+      this.prefs = { ...this.prefs, blocked: [] }
+      await savePrefs(this.storage!.appStore, this.prefs)
+    }
     await this.refresh()
     // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
@@ -479,7 +483,7 @@ export class AppModel {
       this.meOf(client),
     ])
     for (const f of friends) if (f.displayName) this.names.set(f.accountId, f.displayName)
-    const blocked = new Set(this.prefs.blocked)
+    const blocked = this.blocked()
     const nameOf = (id: string) => this.nameOf(id)
     const chats = conversations
       .filter((c) => c.kind !== "self" && c.status !== "declined" && c.status !== "incoming-request")
@@ -619,7 +623,7 @@ export class AppModel {
   private render(chatId: string): ChatMessage[] {
     const views = this.loaded.get(chatId) ?? []
     const byId = new Map(views.map((m) => [m.id, m]))
-    const blocked = new Set(this.prefs.blocked)
+    const blocked = this.blocked()
     const nameOf = (id: string) => this.nameOf(id)
     const shown = views
       .filter((m) => !(m.senderAccountId && blocked.has(m.senderAccountId)))
@@ -893,12 +897,12 @@ export class AppModel {
    */
   async setBlocked(accountId: string, blocked: boolean): Promise<void> {
     await (await this.engine()).setBlocked(accountId, blocked)
-    const set = new Set(this.prefs.blocked)
-    if (blocked) set.add(accountId)
-    else set.delete(accountId)
-    this.prefs = { ...this.prefs, blocked: [...set] }
-    await savePrefs(this.storage!.appStore, this.prefs)
     await this.refresh()
+  }
+
+  /** Who is blocked: the engine's list, which this account's devices keep in step. */
+  private blocked(): ReadonlySet<string> {
+    return new Set(this.client?.blockedAccounts() ?? [])
   }
 
   async createGroup(name: string, accountIds: string[]): Promise<string> {
