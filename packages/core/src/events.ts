@@ -39,7 +39,11 @@ export type KithEvent =
   | { type: "deleted"; conversationId: string; messageIds: string[] }
   /** A conversation's disappearing-messages timer changed (0: off). */
   | { type: "timer-changed"; conversationId: string; timerMs: number; byAccountId: string }
-  /** The sender's ratchet skipped generations: `count` of their messages were dropped on the way, or are late. */
+  /**
+   * The sender's ratchet skipped generations: `count` of their messages were
+   * dropped on the way, or are late. Sent again as late ones arrive, with how
+   * many are still missing (0: the gap closed and its line was removed).
+   */
   | { type: "messages-missing"; conversationId: string; accountId: string; count: number }
   | { type: "connection"; online: boolean }
   /** Work the engine did on its own (a follow-up commit, a key package top-up) failed; it will retry when it can. */

@@ -15,7 +15,7 @@ import { describe, recordFailure } from "./failures"
 import { applyMembershipChange, isDesignatedCommitter } from "./membership"
 import { groupMembers, processGroupMessage, type GroupState } from "./mlsGroup"
 import { membershipPolicy } from "./policy"
-import { recordGap, skippedGenerations } from "./gaps"
+import { ratchetChange, recordRatchetChange } from "./gaps"
 
 type GroupMessage = MlsPrivateMessage | MlsPublicMessage
 
@@ -70,8 +70,8 @@ export async function receiveGroupMessage(
       const processed = await processGroupMessage(state, message, callback)
       consumed = processed.consumed
       if (processed.kind === "application") {
-        const skipped = skippedGenerations(state, processed.state, processed.sender.leafIndex)
-        if (skipped > 0) recordGap(engine, batch, conversation, processed.sender, skipped)
+        const change = ratchetChange(state, processed.state, processed.sender.leafIndex)
+        await recordRatchetChange(engine, batch, conversation, state, processed.sender, change)
         const content = decodeContent(processed.plaintext)
         await applyContent({
           engine,
