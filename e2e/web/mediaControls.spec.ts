@@ -142,6 +142,59 @@ test.describe.serial("media controls", () => {
     await expect(bob.page.getByTestId("download-progress")).toHaveCount(0)
   })
 
+  test("an upload that failed (the network went away) is retried from the server's offset", async () => {
+    const bytes = randomFillSync(Buffer.alloc(12 * 1024 * 1024))
+    const cdp = await alice.context.newCDPSession(alice.page)
+    await cdp.send("Network.enable")
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    })
+    const before = aliceBlobs.length
+    await alice.page.getByTestId("attach-input").setInputFiles({
+      name: "tunnel.bin",
+      mimeType: "application/octet-stream",
+      buffer: bytes,
+    })
+    const upload = alice.page.getByTestId("upload")
+    // The network goes away as soon as the blob exists at the server, mid-upload.
+    await expect
+      .poll(() => aliceBlobs.slice(before).some((r) => r.method() === "POST"), { timeout: 60_000 })
+      .toBe(true)
+    // Through the same DevTools session as the throttling (a second one would not override it).
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: true,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    })
+    // The engine retries a few times with backoff, then gives up: the bar says so and offers Retry.
+    await expect(upload).toHaveAttribute("data-status", "failed", { timeout: 90_000 })
+    await expect(upload).toContainText("Could not upload tunnel.bin")
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    })
+    await upload.getByTestId("upload-retry").click()
+    await expect(upload).toHaveCount(0, { timeout: 180_000 })
+    // The same blob went on (asked its offset first); no second one was created.
+    const mine = aliceBlobs.slice(before)
+    expect(mine.filter((r) => r.method() === "POST")).toHaveLength(1)
+    expect(mine.some((r) => r.method() === "HEAD")).toBe(true)
+
+    const bubble = bob.page.locator("[data-testid=message]", {
+      has: bob.page.getByText("tunnel.bin", { exact: false }),
+    })
+    await expect(bubble).toBeVisible({ timeout: 60_000 })
+    const downloading = bob.page.waitForEvent("download")
+    await bubble.getByTestId("save-attachment").click()
+    expect((await readFile((await (await downloading).path())!)).equals(bytes)).toBe(true)
+  })
+
   test("forwarding a file to another chat sends the same blob: nothing is uploaded again", async () => {
     const bytes = randomFillSync(Buffer.alloc(200 * 1024))
     await alice.page.getByTestId("attach-input").setInputFiles({
