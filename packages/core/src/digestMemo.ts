@@ -7,7 +7,9 @@ import type { Hash } from "ts-mls"
  * X-Wing keys) again and again. A digest is a pure function of its input, so
  * its result is kept, keyed by the input's exact bytes (as a string: the
  * engine's own string hashing and comparison are far cheaper than SHA-512 in
- * JavaScript). Small inputs are hashed directly; memory is bounded.
+ * JavaScript). Small inputs are hashed directly; memory is bounded. MLS
+ * digests only public data (tree nodes, transcripts, references to key
+ * packages and proposals); secrets go through the KDF, which is not cached.
  */
 const MIN_BYTES = 256
 const MAX_CACHED_BYTES = 32 * 1024 * 1024
