@@ -70,6 +70,7 @@ async function main() {
   const pids = options.serverPids ?? []
   let measuredFrom = performance.now()
   let cpuAtStart = 0
+  let ownCpuAtStart = process.cpuUsage()
   const rssSamplesKiB: number[] = []
   const sampler =
     options.soakSampleMs === undefined
@@ -81,6 +82,7 @@ async function main() {
   const startMeasuring = () => {
     measuredFrom = performance.now()
     cpuAtStart = pids.reduce((s, p) => s + cpuSeconds(p), 0)
+    ownCpuAtStart = process.cpuUsage()
   }
   if (warmupTotal === 0) startMeasuring()
 
@@ -97,6 +99,7 @@ async function main() {
   })
   const seconds = (performance.now() - measuredFrom) / 1000
   const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpuAtStart
+  const own = process.cpuUsage(ownCpuAtStart)
   if (sampler) clearInterval(sampler)
   const figures = summarise(latencies, seconds)
   const errors = endpoints.reduce((s, e) => s + e.errors(), 0)
@@ -104,6 +107,8 @@ async function main() {
     JSON.stringify({
       ...figures,
       errors,
+      // The load generator's own CPU: near 1 s per second of run, it (not the server) is the limit.
+      loadCpuSecondsPerSecond: (own.user + own.system) / 1e6 / seconds,
       ...(pids.length > 0 ? { serverCpuSecondsPer10k: (cpu / figures.delivered) * 10_000 } : {}),
       ...(options.soakSampleMs === undefined ? {} : { rssSamplesKiB }),
     }),

@@ -10,6 +10,8 @@ export interface RelayScenario {
   window: number
   payloadBytes: number
   repeats: number
+  /** Runs at the largest size (fewer: they take longest). */
+  largestRepeats: number
   /** Devices of the open-loop and soak runs. */
   openLoopDevices: number
   /** Measured messages of the open-loop run. */
@@ -21,6 +23,7 @@ export interface RelayScenario {
 /** What the load generator reports, plus what only some runs have. */
 export interface LoadFigures extends RunFigures {
   errors: number
+  loadCpuSecondsPerSecond: number
   serverCpuSecondsPer10k?: number
   rssSamplesKiB?: number[]
 }
@@ -87,7 +90,8 @@ async function measure(
     const closedLoop: SizeResult[] = []
     for (const devices of scenario.sizes) {
       const runs: LoadFigures[] = []
-      for (let r = 0; r < scenario.repeats; r++) {
+      const repeats = devices === Math.max(...scenario.sizes) ? scenario.largestRepeats : scenario.repeats
+      for (let r = 0; r < repeats; r++) {
         runs.push(await load(devices, { messagesPerSender: Math.ceil(scenario.messages / devices) }))
         console.log(`relay ${target} C=${devices}: ${Math.round(runs.at(-1)!.perSecond)} msg/s`)
       }

@@ -44,9 +44,10 @@ async function main() {
       window: 4,
       payloadBytes: 300,
       repeats: quick ? 1 : 3,
+      largestRepeats: quick ? 1 : 2,
       openLoopDevices: quick ? 20 : 200,
-      openLoopMessages: quick ? 2_000 : 30_000,
-      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 90)),
+      openLoopMessages: quick ? 2_000 : 15_000,
+      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 45)),
       idleDevices: Number(process.env.BENCH_IDLE_DEVICES ?? (quick ? 100 : 1000)),
     })
   }
@@ -59,7 +60,8 @@ async function main() {
       repeats: quick ? 1 : 3,
     })
   }
-  if (!only || only === "crypto") report.crypto = await cryptoBenchmark({ iterations: quick ? 20 : 200, quick })
+  if (!only || only === "crypto")
+    report.crypto = await cryptoBenchmark({ iterations: quick ? 20 : 200, quick })
   if (!only || only === "web")
     report.web = await webBenchmark({
       conversations: quick ? 20 : 200,

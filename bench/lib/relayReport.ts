@@ -25,7 +25,7 @@ export function renderRelayMarkdown(relay: RelayReport): string {
   const s = relay.scenario
   const { kith, floor } = relay
   const lines = [
-    `## Relay: closed loop (window ${s.window}, ${s.payloadBytes}-byte payloads, ${s.messages.toLocaleString("en-US")} measured messages a run after ${s.warmupPerSender} per device of warm-up, ${s.repeats} runs)`,
+    `## Relay: closed loop (window ${s.window}, ${s.payloadBytes}-byte payloads, ${s.messages.toLocaleString("en-US")} measured messages a run after ${s.warmupPerSender} per device of warm-up, ${s.repeats} runs, ${s.largestRepeats} at the largest size)`,
     "",
     "Kith: durable (SQLite WAL, synchronous=FULL, Ok after the write is on disk) and acknowledged. Floor: a bare `ws` relay. Figures are min / median / max.",
     "",
