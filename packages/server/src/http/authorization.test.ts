@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BLOBS_PATH, ErrorCode, Routes, toBase64Url, TUS_VERSION, WS_PATH } from "@kith/protocol"
 import { startTestServer, type TestServer } from "../testing/testServer"
 import { call, request, type HttpResult } from "../testing/httpClient"
-import { expectOk, newUser, randomBytes, setDeliveryToken, type TestUser } from "../testing/identities"
+import {
+  addDeviceBody,
+  certifyDevice,
+  expectOk,
+  newUser,
+  openSessionBody,
+  randomBytes,
+  setDeliveryToken,
+  type TestUser,
+} from "../testing/identities"
+import { makeKeyPackages } from "../testing/keyPackages"
 
 /**
  * The authorisation matrix. Every route the server registers — the Routes
@@ -23,7 +33,12 @@ type Scope = "anyone" | "capability" | "directory" | "self" | "owner"
 
 interface Rule {
   scope: Scope
-  /** For owner routes: the intruder aims the route at the victim's resource; asserts refusal, nothing changed. */
+  /**
+   * The intruder aims the route at something of the victim's (an id, a
+   * username, a key package or certificate made for the victim's device);
+   * asserts the refusal. Required for owner routes; after it, the victim's
+   * state must be unchanged.
+   */
   crossAccount?: (victim: Victim, intruder: TestUser) => Promise<void>
 }
 
@@ -37,19 +52,53 @@ const rules: Record<string, Rule> = {
   "POST /v1/registration/challenge": { scope: "anyone" },
   "POST /v1/accounts": { scope: "anyone" },
   "POST /v1/sessions/challenge": { scope: "anyone" },
-  "POST /v1/sessions": { scope: "anyone" },
-  "POST /v1/devices": { scope: "anyone" },
+  "POST /v1/sessions": {
+    scope: "anyone",
+    crossAccount: async (victim, intruder) => {
+      // A session for the victim's device, signed with the intruder's device key.
+      const body = await openSessionBody(t.url, { ...intruder.device, deviceId: victim.user.device.deviceId })
+      const res = await call(t.url, "openSession", { body })
+      expect(res.status).toBe(400)
+      expect(res.body.code).toBe("KITH_ERR_BAD_SIGNATURE")
+    },
+  },
+  "POST /v1/devices": {
+    scope: "anyone",
+    crossAccount: async (victim, intruder) => {
+      // A device certificate naming the victim's account, signed by the intruder's account key.
+      const forged = { ...victim.user.account, privateKey: intruder.account.privateKey }
+      const { certificate } = certifyDevice(forged)
+      const res = await call(t.url, "addDevice", { body: await addDeviceBody(t.url, forged, certificate) })
+      expect([400, 403]).toContain(res.status)
+    },
+  },
   "GET /v1/account-keys/:accountPublicKey": { scope: "anyone" },
   "GET /v1/accounts/:accountId": { scope: "directory" },
   "GET /v1/accounts/:accountId/profile": { scope: "directory" },
   "GET /v1/usernames/:username": { scope: "directory" },
   "POST /v1/accounts/:accountId/key-packages/claim": { scope: "directory" },
   "DELETE /v1/account": { scope: "self" },
-  "PUT /v1/username": { scope: "self" },
+  "PUT /v1/username": {
+    scope: "self",
+    crossAccount: async (_victim, intruder) => {
+      const res = await call(t.url, "claimUsername", { token: intruder.token, body: { username: "victim" } })
+      expect(res.status).toBe(409)
+      expect(res.body.code).toBe("KITH_ERR_USERNAME_TAKEN")
+    },
+  },
   "DELETE /v1/username": { scope: "self" },
   "PUT /v1/profile": { scope: "self" },
   "PUT /v1/delivery-verifier": { scope: "self" },
-  "POST /v1/key-packages": { scope: "self" },
+  "POST /v1/key-packages": {
+    scope: "self",
+    crossAccount: async (victim, intruder) => {
+      // Key packages made for the victim's device, uploaded under the intruder's session.
+      const keyPackages = await makeKeyPackages(victim.user.device, 1)
+      const res = await call(t.url, "uploadKeyPackages", { token: intruder.token, body: { keyPackages } })
+      expect(res.status).toBe(400)
+      expect(res.body.code).toBe("KITH_ERR_BAD_KEY_PACKAGE")
+    },
+  },
   "GET /v1/key-packages/count": { scope: "self" },
   "POST /v1/provisioning": { scope: "self" },
   "PUT /v1/provisioning/:provisioningId/request": { scope: "capability" },
@@ -222,23 +271,25 @@ describe("the authorisation matrix", () => {
     },
   )
 
-  it.each(Object.keys(rules).filter((r) => rules[r]!.scope !== "anyone" && rules[r]!.scope !== "capability"))(
-    "%s with another account's session leaves the victim untouched",
-    async (route) => {
-      const intruder = await newUser(t.url)
-      const before = await snapshotOf(victim)
-      const rule = rules[route]!
-      if (rule.scope === "owner") {
-        expect(rule.crossAccount, `${route} needs a cross-account scenario`).toBeDefined()
-        await rule.crossAccount!(victim, intruder)
-      } else {
-        const { status } = await hit(route, intruder.token)
-        expect(status, route).not.toBe(401)
-        expect(status, route).toBeLessThan(500)
-      }
-      expect(await snapshotOf(victim)).toEqual(before)
-    },
-  )
+  it.each(
+    Object.keys(rules).filter(
+      (r) => rules[r]!.crossAccount !== undefined || !["anyone", "capability"].includes(rules[r]!.scope),
+    ),
+  )("%s with another account's session or ids leaves the victim untouched", async (route) => {
+    const intruder = await newUser(t.url)
+    const before = await snapshotOf(victim)
+    const rule = rules[route]!
+    if (rule.scope === "owner")
+      expect(rule.crossAccount, `${route} needs a cross-account scenario`).toBeDefined()
+    if (rule.crossAccount !== undefined) {
+      await rule.crossAccount(victim, intruder)
+    } else {
+      const { status } = await hit(route, intruder.token)
+      expect(status, route).not.toBe(401)
+      expect(status, route).toBeLessThan(500)
+    }
+    expect(await snapshotOf(victim)).toEqual(before)
+  })
 
   it("lets any session read the directory — the victim's public keys and encrypted profile — but nothing more", async () => {
     const intruder = await newUser(t.url)
