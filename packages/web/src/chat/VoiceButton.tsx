@@ -38,6 +38,8 @@ export function VoiceButton({
   const [elapsed, setElapsed] = useState(0)
   const [levels, setLevels] = useState<number[]>([])
   const hold = useRef<Hold | undefined>(undefined)
+  /** Recordings already ended (the 60 s limit may end one while it is still held). */
+  const ended = useRef(new WeakSet<Recording>())
 
   useEffect(() => {
     if (!recording) return
@@ -69,13 +71,17 @@ export function VoiceButton({
   }
 
   async function finish(which: Recording | undefined) {
-    if (!which) return
+    if (!which || ended.current.has(which)) return
+    ended.current.add(which)
     reset()
     onVoice(await which.stop())
   }
 
   function cancel(which: Recording | undefined) {
-    which?.cancel()
+    if (which && !ended.current.has(which)) {
+      ended.current.add(which)
+      which.cancel()
+    }
     reset()
   }
 
