@@ -233,4 +233,38 @@ test.describe.serial("media controls", () => {
       uploadsBefore,
     )
   })
+
+  test("a paused upload that is removed is deleted at the server, freeing its quota", async () => {
+    const cdp = await alice.context.newCDPSession(alice.page)
+    await cdp.send("Network.enable")
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    })
+    const before = aliceBlobs.length
+    await alice.page.getByTestId("attach-input").setInputFiles({
+      name: "second-thoughts.bin",
+      mimeType: "application/octet-stream",
+      buffer: randomFillSync(Buffer.alloc(8 * 1024 * 1024)),
+    })
+    const upload = alice.page.getByTestId("upload")
+    await expect
+      .poll(() => aliceBlobs.slice(before).some((r) => r.method() === "POST"), { timeout: 60_000 })
+      .toBe(true)
+    await upload.getByTestId("upload-pause").click()
+    await expect(upload).toHaveAttribute("data-status", "paused")
+    await upload.getByTestId("upload-discard").click()
+    await expect(upload).toHaveCount(0)
+    await expect
+      .poll(() => aliceBlobs.slice(before).filter((r) => r.method() === "DELETE").length, { timeout: 30_000 })
+      .toBe(1)
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    })
+  })
 })

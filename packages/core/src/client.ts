@@ -25,12 +25,14 @@ import { outboxStates } from "./outbox"
 import { resend } from "./resend"
 import { report, reportPreview, type ReportedMessage, type ReportReason } from "./report"
 import {
+  abandonUpload,
   downloadAttachment,
   forwardAttachment,
   markPlayed,
   sendAttachment,
   type AttachmentInput,
   type SendAttachmentOptions,
+  type UploadResume,
 } from "./attachments/sendAttachment"
 import type { DownloadOptions } from "./attachments/download"
 import { cachedAvatar, profileOf, setAvatar, setDisplayName, type ProfileView } from "./profile"
@@ -312,6 +314,11 @@ export class KithClient implements AsyncIterable<KithEvent> {
     options: SendAttachmentOptions = {},
   ): Promise<MessageView> {
     return sendAttachment(this.engine, conversationId, input, options)
+  }
+
+  /** Gives up a paused or failed upload (what `onResumable` was told): the server deletes what it holds. */
+  abandonUpload(resume: UploadResume): Promise<void> {
+    return abandonUpload(this.engine, resume)
   }
 
   /** Sends a received or sent attachment to another conversation without uploading it again. */

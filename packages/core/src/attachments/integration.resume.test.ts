@@ -67,6 +67,29 @@ describe("pausing and resuming an attachment through the client", () => {
     expect(Buffer.concat(parts).equals(Buffer.from(bytes))).toBe(true)
   })
 
+  it("an abandoned upload leaves nothing at the server", async () => {
+    const before = blobCount()
+    const pause = new AbortController()
+    let resume: UploadResume | undefined
+    await alice
+      .sendAttachment(
+        chat,
+        { kind: "file", source: bytesSource(new Uint8Array(2 * 1024 * 1024)) },
+        {
+          requestBytes: 256 * 1024,
+          signal: pause.signal,
+          onResumable: (r) => (resume = r),
+          onProgress: (sent) => {
+            if (sent > 0) pause.abort()
+          },
+        },
+      )
+      .catch(() => undefined)
+    expect(blobCount()).toBe(before + 1)
+    await alice.abandonUpload(resume!)
+    expect(blobCount()).toBe(before)
+  })
+
   it("refuses a resume token whose key is not 32 bytes", async () => {
     await expect(
       alice.sendAttachment(

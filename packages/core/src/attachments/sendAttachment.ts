@@ -177,6 +177,11 @@ export async function markPlayed(engine: Engine, conversationId: string, message
   })
 }
 
+/** Gives up a paused or failed upload: its part at the server goes now, with the quota it reserved. */
+export async function abandonUpload(engine: Engine, resume: UploadResume): Promise<void> {
+  await deleteBlob(blobEndpoint(engine), resume.blobId)
+}
+
 /** The sender's deletion: the blob goes at once (a recalled attachment leaves nothing at the server). */
 export async function deleteAttachmentBlob(engine: Engine, attachment: AttachmentView): Promise<void> {
   await deleteBlob(blobEndpoint(engine), attachment.blobId)

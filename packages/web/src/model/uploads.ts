@@ -60,12 +60,15 @@ export class Uploads {
     return this.run(entry)
   }
 
-  /** Gives up on an upload that is paused or failed. */
+  /** Gives up on an upload that is paused or failed; the part at the server (and the quota it holds) goes too. */
   discard(id: string): void {
     const entry = this.entries.get(id)
     if (!entry || entry.view.status === "uploading") return
     this.entries.delete(id)
     this.changed(this.views())
+    const resume = entry.resume
+    // Best effort: a part left behind expires with the blob store's sweep anyway.
+    if (resume) void this.client().then((c) => c.abandonUpload(resume).catch(() => undefined))
   }
 
   private update(entry: Entry, patch: Partial<UploadView>): void {
