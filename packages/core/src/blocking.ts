@@ -37,7 +37,8 @@ export async function setBlocked(engine: Engine, accountId: string, blocked: boo
   await syncBlockList(engine)
 }
 
-async function syncBlockList(engine: Engine): Promise<void> {
+/** Sends the whole block list to this account's other devices (a no-op without any). */
+export async function syncBlockList(engine: Engine): Promise<void> {
   const selfId = engine.meta.selfConversationId
   const state = selfId && (await engine.groups.get(selfId))
   if (!selfId || !state || groupMembers(state).length < 2) return

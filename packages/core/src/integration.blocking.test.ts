@@ -83,32 +83,42 @@ describe("blocking", () => {
     )
   })
 
-  it("a block made on one device holds on the account's other devices too", async () => {
+  it("a block made on one device holds on the account's other devices, linked before or after", async () => {
     const alice = await user("Alice")
     const bob = await user("Bob")
+    const carol = await user("Carol")
     const direct = await befriend(alice, bob)
-    const { code, done } = await bob.createLinkCode()
-    const laptop = await KithClient.linkDevice({
-      serverUrl: server.url,
-      store: new MemoryStore(),
-      code,
-      webSocket: nodeWebSocket,
-      keyPackages: testKeyPackages,
-    })
-    clients.add(laptop)
-    await laptop.connect()
-    await done
-    await laptop.sync()
+    await bob.setBlocked(carol.accountId, true)
+    const link = async () => {
+      const { code, done } = await bob.createLinkCode()
+      const device = await KithClient.linkDevice({
+        serverUrl: server.url,
+        store: new MemoryStore(),
+        code,
+        webSocket: nodeWebSocket,
+        keyPackages: testKeyPackages,
+      })
+      clients.add(device)
+      await device.connect()
+      await done
+      await device.sync()
+      return device
+    }
+    // Linked after the block: it learns the list when it joins.
+    const laptop = await link()
+    expect(laptop.blockedAccounts()).toEqual([carol.accountId])
+    // Blocked after linking: the change reaches the laptop.
     await bob.setBlocked(alice.accountId, true)
     await laptop.sync()
-    expect(laptop.blockedAccounts()).toEqual([alice.accountId])
+    expect([...laptop.blockedAccounts()].sort()).toEqual([carol.accountId, alice.accountId].sort())
     const seen = collect(laptop)
     await alice.sendText(direct, "to both of your devices")
     await laptop.sync()
     expect(seen.some((e) => e.type === "message")).toBe(false)
+    // And back: unblocking on the laptop reaches the phone.
     await laptop.setBlocked(alice.accountId, false)
     await bob.sync()
-    expect(bob.blockedAccounts()).toEqual([])
+    expect(bob.blockedAccounts()).toEqual([carol.accountId])
   })
 
   it("in a group, hides a blocked member's messages but keeps the group's own state in step", async () => {

@@ -1,3 +1,4 @@
+import { blockedAccounts, syncBlockList } from "./blocking"
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf"
 import {
   bytesEqual,
@@ -122,6 +123,8 @@ export async function createLinkCode(engine: Engine): Promise<{ code: string; do
       body: { ciphertext: toBase64Url(ciphertext) },
     })
     await addOwnDeviceEverywhere(engine, toBase64Url(request.deviceId))
+    // The new device learns who is blocked from the self conversation it was just added to.
+    if (blockedAccounts(engine).length > 0) await syncBlockList(engine)
   })()
   return { code: codeText, done }
 }
