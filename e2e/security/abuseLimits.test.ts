@@ -127,11 +127,22 @@ describe("mailbox floods", () => {
     expect(errorCode(full)).toBe("KITH_ERR_MAILBOX_FULL")
     expect(bodyOf(full, "error").retryAfterMs).toBeGreaterThan(0)
 
+    // A commit still passes, so the group can change — even to remove the device that filled up.
+    const commit = await socket.request({
+      case: "submitCommit",
+      value: {
+        groupId: randomBytes(32),
+        epoch: 0n,
+        deliveries: [delivery(payload(99), [to(bob.device, token)])] as never,
+      },
+    })
+    expect(errorCode(commit)).toBe("ok")
+
     const reader = await connected(t, bob)
-    await reader.waitForEntries(3)
+    await reader.waitForEntries(4)
     const entries = reader.entries()
     expect(entries.map((e) => new TextDecoder().decode(e.payload))).toEqual(
-      [1, 2, 3].map((n) => new TextDecoder().decode(payload(n))),
+      [1, 2, 3, 99].map((n) => new TextDecoder().decode(payload(n))),
     )
     bodyOf(await reader.request({ case: "ack", value: { seqs: entries.map((e) => e.seq) } }), "ok")
     expect(errorCode(await send(5))).toBe("ok")
