@@ -127,22 +127,25 @@ describe("mailbox floods", () => {
     expect(errorCode(full)).toBe("KITH_ERR_MAILBOX_FULL")
     expect(bodyOf(full, "error").retryAfterMs).toBeGreaterThan(0)
 
-    // A commit still passes, so the group can change — even to remove the device that filled up.
-    const commit = await socket.request({
-      case: "submitCommit",
-      value: {
-        groupId: randomBytes(32),
-        epoch: 0n,
-        deliveries: [delivery(payload(99), [to(bob.device, token)])] as never,
-      },
-    })
-    expect(errorCode(commit)).toBe("ok")
+    // Commits get twice the room, so the group can still change — even to remove the device
+    // that filled up — but commits to made-up groups cannot flood it either.
+    const commit = (n: number) =>
+      socket.request({
+        case: "submitCommit",
+        value: {
+          groupId: randomBytes(32),
+          epoch: 0n,
+          deliveries: [delivery(payload(n), [to(bob.device, token)])] as never,
+        },
+      })
+    for (const n of [97, 98, 99]) expect(errorCode(await commit(n))).toBe("ok")
+    expect(errorCode(await commit(100))).toBe("KITH_ERR_MAILBOX_FULL")
 
     const reader = await connected(t, bob)
-    await reader.waitForEntries(4)
+    await reader.waitForEntries(6)
     const entries = reader.entries()
     expect(entries.map((e) => new TextDecoder().decode(e.payload))).toEqual(
-      [1, 2, 3, 99].map((n) => new TextDecoder().decode(payload(n))),
+      [1, 2, 3, 97, 98, 99].map((n) => new TextDecoder().decode(payload(n))),
     )
     bodyOf(await reader.request({ case: "ack", value: { seqs: entries.map((e) => e.seq) } }), "ok")
     expect(errorCode(await send(5))).toBe("ok")

@@ -24,11 +24,18 @@ export function checkGroupSize(deliveries: readonly Delivery[]): void {
 
 /**
  * A flood into one mailbox is refused at the door: once a mailbox holds the
- * configured number of entries, nothing more is stored for it until its
- * device reads and acknowledges. What was accepted is never evicted.
+ * configured number of entries, no more messages are stored for it until its
+ * device reads and acknowledges. What was accepted is never evicted. Commits
+ * get twice the room: refusing them at the same point would freeze every
+ * group of that device — even the commit that removes it — while a hard
+ * ceiling still stops a friend flooding through commits to made-up groups.
  */
-export function checkMailboxRoom(ctx: ServerContext, recipients: ReadonlyMap<string, RecipientInfo>): void {
-  const max = ctx.config.abuse.maxQueuedPerMailbox
+export function checkMailboxRoom(
+  ctx: ServerContext,
+  recipients: ReadonlyMap<string, RecipientInfo>,
+  kind: "send" | "commit",
+): void {
+  const max = ctx.config.abuse.maxQueuedPerMailbox * (kind === "commit" ? 2 : 1)
   for (const info of recipients.values()) {
     if (info.queued >= max) {
       throw new KithError(ErrorCode.MailboxFull, "a recipient's mailbox is full; try again later", {

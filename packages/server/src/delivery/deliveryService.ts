@@ -19,7 +19,7 @@ export async function acceptSend(
   sender: Sender | undefined,
 ): Promise<Uint8Array[]> {
   return ctx.admission.run(payloadBytes(deliveries), async () => {
-    const plan = await authorise(ctx, deliveries, sender, { capMailboxes: true })
+    const plan = await authorise(ctx, deliveries, sender, "send")
     const result = await ctx.store.mailboxes.deliver(plan.stored, ctx.clock() + Limits.mailboxRetentionMs)
     return announce(ctx, plan, result)
   })
@@ -54,9 +54,7 @@ async function storeCommit(
   deliveries: readonly Delivery[],
   sender: Sender | undefined,
 ): Promise<Uint8Array[]> {
-  // Commits pass a full mailbox: refusing them would freeze the group, even the commit that
-  // removes the device whose mailbox filled up; one commit per epoch bounds how many there are.
-  const plan = await authorise(ctx, deliveries, sender, { capMailboxes: false })
+  const plan = await authorise(ctx, deliveries, sender, "commit")
   const now = ctx.clock()
   const result = await ctx.store.mailboxes.submitCommit(
     toBase64Url(groupId),
@@ -85,13 +83,13 @@ async function authorise(
   ctx: ServerContext,
   deliveries: readonly Delivery[],
   sender: Sender | undefined,
-  options: { capMailboxes: boolean },
+  kind: "send" | "commit",
 ): Promise<DeliveryPlan> {
   const deviceIds = new Set<string>()
   for (const d of deliveries) for (const r of d.recipients) deviceIds.add(toBase64Url(r.deviceId))
   const recipients = await ctx.store.mailboxes.lookupRecipients([...deviceIds])
   const plan = planDeliveries(deliveries, recipients, sender?.accountId)
-  if (options.capMailboxes) checkMailboxRoom(ctx, recipients)
+  checkMailboxRoom(ctx, recipients, kind)
   if (plan.unsealedCount > 0 && sender !== undefined)
     await limitFriendRequests(ctx, sender, plan.unsealedCount)
   return plan
