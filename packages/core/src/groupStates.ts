@@ -1,11 +1,12 @@
 import type { ClientConfig } from "ts-mls"
 import type { Batch } from "./batch"
-import { decodeState, encodeState, epochOf, type GroupState } from "./mlsGroup"
+import { deleteGroupState, loadGroupState, storeGroupState } from "./groupStateStorage"
+import { epochOf, type GroupState } from "./mlsGroup"
 import { KeyedMutex } from "./mutex"
 import type { Clock } from "./runtime"
 import type { Store } from "./store"
 
-export const groupKey = (id: string) => `group/${id}`
+export { groupKey } from "./groupStateStorage"
 
 /**
  * The current MLS state of each group this device is in: loaded on first use,
@@ -14,6 +15,8 @@ export const groupKey = (id: string) => `group/${id}`
  */
 export class GroupStates {
   private readonly states = new Map<string, GroupState>()
+  /** Per group, the tree hashes (hex) whose trees are stored (groupStateStorage.ts). */
+  private readonly storedTrees = new Map<string, Set<string>>()
   private readonly waiters = new Set<{ id: string; epoch: bigint; wake: () => void }>()
   readonly mutex = new KeyedMutex()
 
@@ -25,15 +28,13 @@ export class GroupStates {
   async get(id: string): Promise<GroupState | undefined> {
     const cached = this.states.get(id)
     if (cached) return cached
-    const bytes = await this.store.get(groupKey(id))
-    if (!bytes) return undefined
-    const state = decodeState(bytes, this.config)
-    this.states.set(id, state)
+    const state = await loadGroupState(this.store, id, this.config, this.treesOf(id))
+    if (state) this.states.set(id, state)
     return state
   }
 
   set(batch: Batch, id: string, state: GroupState): void {
-    batch.putBytes(groupKey(id), encodeState(state))
+    storeGroupState(batch, id, state, this.treesOf(id))
     batch.onStored(() => {
       this.states.set(id, state)
       for (const waiter of [...this.waiters]) {
@@ -44,11 +45,17 @@ export class GroupStates {
 
   /** Forgets a group's keys (left or removed): its messages can no longer be read here. */
   remove(batch: Batch, id: string): void {
-    batch.delete(groupKey(id))
+    deleteGroupState(batch, id, this.treesOf(id))
     batch.onStored(() => {
       this.states.delete(id)
       for (const waiter of [...this.waiters]) if (waiter.id === id) waiter.wake()
     })
+  }
+
+  private treesOf(id: string): Set<string> {
+    let trees = this.storedTrees.get(id)
+    if (!trees) this.storedTrees.set(id, (trees = new Set()))
+    return trees
   }
 
   lock<T>(id: string, task: () => Promise<T>): Promise<T> {
