@@ -112,6 +112,37 @@ test("a device Bob did not approve, offered by the server, is refused with a war
   await bob.context.close()
 })
 
+test("a friend's account key changed by the server is refused: 'Bob's safety number changed'", async ({
+  browser,
+}) => {
+  const problems: string[] = []
+  evil = await startMaliciousServer(process.env.KITH_WEB_URL!)
+  const swap: { accountId?: string } = {}
+  evil.tampering = {
+    httpJson: (exchange, body) =>
+      swap.accountId && exchange.method === "GET" && exchange.path === `/v1/accounts/${swap.accountId}`
+        ? { ...(body as object), accountPublicKey: Buffer.alloc(32, 7).toString("base64url") }
+        : undefined,
+  }
+  const alice = await registerAt(browser, "Alice", evil.url)
+  const bob = await register(browser, "Bob")
+  watchPage(alice.page, problems)
+  await befriend(alice, bob)
+  swap.accountId = await accountIdOf(alice.page, "Bob")
+  // Anything that asks the server for Bob's key again meets the forged one: here, a new request to him.
+  await alice.page.goto("/#/contacts/add")
+  await alice.page.getByLabel("Username").fill(bob.username)
+  await alice.page.getByRole("button", { name: "Send friend request" }).click()
+  await expect(alice.page.getByRole("alert").first()).toBeVisible({ timeout: 60_000 })
+  await openChat(alice, "Bob")
+  const changed = alice.page.locator('[data-testid="device-warning"][data-kind="key-changed"]')
+  await expect(changed).toBeVisible()
+  await expect(changed).toContainText(/.?Bob.?'s safety number changed/)
+  expect(problems).toEqual([])
+  await alice.context.close()
+  await bob.context.close()
+})
+
 test("disappearing messages vanish from the view and IndexedDB; Delete for me removes the record", async ({
   browser,
 }) => {
