@@ -149,6 +149,13 @@ const med = (values: number[], digits = 1) => (values.length ? fmt(median(values
 const kb = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${fmt(bytes / 1024 / 1024)} MiB` : `${fmt(bytes / 1024)} KiB`
 
+/** The summary's headline: a text message with native Ed25519 beside the pure-JS fallback. */
+export function cryptoSummaryRow(report: CryptoReport): string {
+  const native = median(report.messages.nativeMs)
+  const pureJs = median(report.messages.pureJsMs)
+  return `| MLS: send + receive a text, ms (native Ed25519 / pure JS) | ${fmt(native, 3)} | ${fmt(pureJs, 3)} | ${fmt(native / pureJs, 2)} |`
+}
+
 /** The message and group tables (the suite table is in lib/report.ts). */
 export function renderCryptoMarkdown(report: CryptoReport): string {
   const m = report.messages

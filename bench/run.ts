@@ -7,7 +7,7 @@ import { cpus, loadavg, totalmem } from "node:os"
 import { writeFileSync } from "node:fs"
 import { spawnSync } from "node:child_process"
 import { relayBenchmark, type RelayReport } from "./relay"
-import { cryptoBenchmark, renderCryptoMarkdown, type CryptoReport } from "./crypto"
+import { cryptoBenchmark, cryptoSummaryRow, renderCryptoMarkdown, type CryptoReport } from "./crypto"
 import { renderMarkdown } from "./lib/report"
 import { relaySummaryRows, renderRelayMarkdown } from "./lib/relayReport"
 import { renderWebMarkdown, webBenchmark, type WebReport } from "./web"
@@ -93,6 +93,7 @@ function summary(report: Record<string, unknown>): string {
     rows.push(
       `| cluster (two nodes / one node), delivered msg/s | | | ${cluster.ratios.throughput.toFixed(2)} |`,
     )
+  if (report.crypto) rows.push(cryptoSummaryRow(report.crypto as CryptoReport))
   const web = report.web as WebReport | undefined
   if (web)
     rows.push(
