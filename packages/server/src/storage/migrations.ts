@@ -121,7 +121,11 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
           .addColumn("ciphertext", binary, (c) => c.notNull())
           .addColumn("expires_at", "bigint", (c) => c.notNull())
           .execute()
-        await db.schema.createIndex("ratchet_trees_expires_at").on("ratchet_trees").column("expires_at").execute()
+        await db.schema
+          .createIndex("ratchet_trees_expires_at")
+          .on("ratchet_trees")
+          .column("expires_at")
+          .execute()
       },
       async down(db: Kysely<unknown>) {
         await db.schema.dropTable("ratchet_trees").execute()
