@@ -154,6 +154,44 @@ describe("mailbox floods", () => {
   })
 })
 
+describe("a full mailbox in a group", () => {
+  it("[D4] skips only the full device: the others receive, the Ok names it, its mailbox is intact, and all-full still refuses", async () => {
+    const t = await server({ abuse: { maxQueuedPerMailbox: 2 } })
+    const [bob, carol] = [await newUser(t.url), await newUser(t.url)]
+    const [bobToken, carolToken] = [await setDeliveryToken(t.url, bob), await setDeliveryToken(t.url, carol)]
+    // Group messages are sealed and go over the anonymous socket, as a client sends them.
+    const socket = await TestSocket.connect(t.url)
+    const send = (n: number, recipients: ReturnType<typeof to>[]) =>
+      socket.request({ case: "send", value: { deliveries: [delivery(payload(n), recipients)] as never } })
+    const toBob = to(bob.device, bobToken)
+    const toCarol = to(carol.device, carolToken)
+    for (const n of [1, 2]) expect(errorCode(await send(n, [toCarol]))).toBe("ok")
+
+    const group = await send(3, [toBob, toCarol])
+    expect(errorCode(group)).toBe("ok")
+    expect(bodyOf(group, "ok").skippedDeviceIds).toEqual([carol.device.deviceIdBytes])
+    expect(bodyOf(group, "ok").unknownDeviceIds).toEqual([])
+
+    // Bob's mailbox fills too: with every recipient full the Send is refused whole, stored for no one.
+    expect(errorCode(await send(4, [toBob]))).toBe("ok")
+    const allFull = await send(5, [toBob, toCarol])
+    expect(errorCode(allFull)).toBe("KITH_ERR_MAILBOX_FULL")
+    expect(bodyOf(allFull, "error").retryAfterMs).toBeGreaterThan(0)
+
+    const text = (ns: number[]) => ns.map((n) => new TextDecoder().decode(payload(n)))
+    const received = async (user: TestUser, count: number) => {
+      const reader = await connected(t, user)
+      await reader.waitForEntries(count)
+      const got = reader.entries().map((e) => new TextDecoder().decode(e.payload))
+      await reader.close()
+      return got
+    }
+    expect(await received(bob, 2)).toEqual(text([3, 4]))
+    expect(await received(carol, 2)).toEqual(text([1, 2]))
+    await socket.close()
+  })
+})
+
 describe("fan-out amplification", () => {
   it("refuses a commit that reaches more devices than a group may have, and stores nothing", async () => {
     const t = await server({})

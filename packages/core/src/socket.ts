@@ -228,7 +228,7 @@ export class FrameSocket {
         // Ping's answer: it says every frame before it was handled.
         const waiter = this.pending.get(frame.requestId)
         this.pending.delete(frame.requestId)
-        waiter?.resolve({ unknownDeviceIds: [] } as unknown as frames.Ok)
+        waiter?.resolve({ unknownDeviceIds: [], skippedDeviceIds: [] } as unknown as frames.Ok)
         return
       }
       case undefined:

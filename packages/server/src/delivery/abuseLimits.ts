@@ -25,24 +25,34 @@ export function checkGroupSize(deliveries: readonly Delivery[]): void {
 /**
  * A flood into one mailbox is refused at the door: once a mailbox holds the
  * configured number of entries, no more messages are stored for it until its
- * device reads and acknowledges. What was accepted is never evicted. Commits
- * get twice the room: refusing them at the same point would freeze every
- * group of that device — even the commit that removes it — while a hard
- * ceiling still stops a friend flooding through commits to made-up groups.
+ * device reads and acknowledges. What was accepted is never evicted.
+ *
+ * A Send to several devices (a group message) skips only the full ones and
+ * returns them, to be named in its Ok: refusing it whole would let one
+ * long-offline member stop the whole group talking. A Send to one device,
+ * or one where every mailbox is full, is still refused whole.
+ *
+ * Commits get twice the room and are refused whole: refusing them at the
+ * same point would freeze every group of that device — even the commit that
+ * removes it — while a hard ceiling still stops a friend flooding through
+ * commits to made-up groups. Skipping a device would leave it behind the
+ * group's epoch for good, so a commit is never partly delivered.
  */
-export function checkMailboxRoom(
+export function fullMailboxesToSkip(
   ctx: ServerContext,
   recipients: ReadonlyMap<string, RecipientInfo>,
   kind: "send" | "commit",
-): void {
+): Set<string> {
   const max = ctx.config.abuse.maxQueuedPerMailbox * (kind === "commit" ? 2 : 1)
-  for (const info of recipients.values()) {
-    if (info.queued >= max) {
-      throw new KithError(ErrorCode.MailboxFull, "a recipient's mailbox is full; try again later", {
-        retryAfterMs: MAILBOX_FULL_RETRY_MS,
-      })
-    }
+  const full = new Set<string>()
+  for (const [deviceId, info] of recipients) if (info.queued >= max) full.add(deviceId)
+  if (full.size === 0) return full
+  if (kind === "commit" || recipients.size < 2 || full.size === recipients.size) {
+    throw new KithError(ErrorCode.MailboxFull, "a recipient's mailbox is full; try again later", {
+      retryAfterMs: MAILBOX_FULL_RETRY_MS,
+    })
   }
+  return full
 }
 
 /**

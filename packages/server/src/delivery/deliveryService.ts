@@ -3,7 +3,7 @@ import type { ServerContext } from "../context"
 import type { DeliveryResult } from "../storage/store"
 import { planDeliveries, type DeliveryPlan } from "./planDeliveries"
 import { dayOf } from "../clock"
-import { checkGroupSize, checkMailboxRoom, limitFriendRequests } from "./abuseLimits"
+import { checkGroupSize, fullMailboxesToSkip, limitFriendRequests } from "./abuseLimits"
 
 /** Who is sending, when the connection is authenticated; sealed deliveries do not need it. */
 export interface Sender {
@@ -12,16 +12,23 @@ export interface Sender {
   addressKey?: string
 }
 
-/** Accepts a Send: returns the recipients that are not devices. Stored durably before it returns. */
+/** What an accepted Send's Ok reports: recipients that are not devices, and those skipped as full. */
+export interface SendOutcome {
+  unknown: Uint8Array[]
+  skipped: Uint8Array[]
+}
+
+/** Accepts a Send, stored durably before it returns. */
 export async function acceptSend(
   ctx: ServerContext,
   deliveries: readonly Delivery[],
   sender: Sender | undefined,
-): Promise<Uint8Array[]> {
+): Promise<SendOutcome> {
   return ctx.admission.run(payloadBytes(deliveries), async () => {
     const plan = await authorise(ctx, deliveries, sender, "send")
     const result = await ctx.store.mailboxes.deliver(plan.stored, ctx.clock() + Limits.mailboxRetentionMs)
-    return announce(ctx, plan, result)
+    const unknown = await announce(ctx, plan, result)
+    return { unknown, skipped: plan.skipped.map((id) => fromBase64Url(id)!) }
   })
 }
 
@@ -84,15 +91,26 @@ async function authorise(
   deliveries: readonly Delivery[],
   sender: Sender | undefined,
   kind: "send" | "commit",
-): Promise<DeliveryPlan> {
+): Promise<DeliveryPlan & { skipped: string[] }> {
   const deviceIds = new Set<string>()
   for (const d of deliveries) for (const r of d.recipients) deviceIds.add(toBase64Url(r.deviceId))
   const recipients = await ctx.store.mailboxes.lookupRecipients([...deviceIds])
-  const plan = planDeliveries(deliveries, recipients, sender?.accountId)
-  checkMailboxRoom(ctx, recipients, kind)
+  const plan = withoutSkipped(
+    planDeliveries(deliveries, recipients, sender?.accountId),
+    fullMailboxesToSkip(ctx, recipients, kind),
+  )
   if (plan.unsealedCount > 0 && sender !== undefined)
     await limitFriendRequests(ctx, sender, plan.unsealedCount)
   return plan
+}
+
+/** The plan minus the devices whose mailbox is full; a delivery left for no one is not stored. */
+function withoutSkipped(plan: DeliveryPlan, skipped: Set<string>): DeliveryPlan & { skipped: string[] } {
+  if (skipped.size === 0) return { ...plan, skipped: [] }
+  const stored = plan.stored
+    .map((d) => ({ ...d, deviceIds: d.deviceIds.filter((id) => !skipped.has(id)) }))
+    .filter((d) => d.deviceIds.length > 0)
+  return { ...plan, stored, skipped: [...skipped] }
 }
 
 async function announce(

@@ -107,8 +107,8 @@ export class Connection implements RegisteredConnection {
       case "authenticate":
         return this.authenticate(requestId, body.value.sessionToken)
       case "send": {
-        const unknown = await acceptSend(this.ctx, body.value.deliveries, await this.sender())
-        this.send(serverFrames.ok(requestId, unknown))
+        const { unknown, skipped } = await acceptSend(this.ctx, body.value.deliveries, await this.sender())
+        this.send(serverFrames.ok(requestId, unknown, skipped))
         return
       }
       case "submitCommit": {

@@ -2,10 +2,14 @@ import { encodeServerFrame, ErrorCode, KithError } from "@kith/protocol"
 
 /** The encoded ServerFrames the server sends, one builder each. */
 export const serverFrames = {
-  ok(requestId: number, unknownDeviceIds: Uint8Array[] = []): Uint8Array {
+  ok(
+    requestId: number,
+    unknownDeviceIds: Uint8Array[] = [],
+    skippedDeviceIds: Uint8Array[] = [],
+  ): Uint8Array {
     return encodeServerFrame({
       requestId,
-      body: { case: "ok", value: { $typeName: "kith.v1.Ok", unknownDeviceIds } },
+      body: { case: "ok", value: { $typeName: "kith.v1.Ok", unknownDeviceIds, skippedDeviceIds } },
     })
   },
 
