@@ -36,18 +36,18 @@ async function main() {
   )
   const report: Record<string, unknown> = { machine }
   if (!only || only === "relay") {
-    // 200k messages a run is the goal; 60k fits the whole bench in 15 minutes on 2 cores.
+    // 200k messages a run is the goal; 40k fits the whole bench in 15 minutes on 2 cores.
     report.relay = await relayBenchmark({
       sizes: quick ? [20, 100] : [200, 1000],
-      messages: quick ? 4_000 : Number(process.env.BENCH_RELAY_MESSAGES ?? 60_000),
+      messages: quick ? 4_000 : Number(process.env.BENCH_RELAY_MESSAGES ?? 40_000),
       warmupPerSender: quick ? 5 : 20,
       window: 4,
       payloadBytes: 300,
       repeats: quick ? 1 : 3,
       largestRepeats: quick ? 1 : 2,
       openLoopDevices: quick ? 20 : 200,
-      openLoopMessages: quick ? 2_000 : 15_000,
-      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 45)),
+      openLoopMessages: quick ? 2_000 : 10_000,
+      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 30)),
       idleDevices: Number(process.env.BENCH_IDLE_DEVICES ?? (quick ? 100 : 1000)),
     })
   }
@@ -57,7 +57,7 @@ async function main() {
       messagesPerSender: quick ? 50 : 200,
       window: 4,
       payloadBytes: 300,
-      repeats: quick ? 1 : 3,
+      repeats: quick ? 1 : 2,
     })
   }
   if (!only || only === "crypto")

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import WebSocket from "ws"
-import { fromBase64Url, toBase64Url } from "@kith/protocol"
-import { FrameSocket, registerBenchDevice, type BenchDevice } from "./kithDevice"
+import { fromBase64Url, Limits, toBase64Url } from "@kith/protocol"
+import { FrameSocket, registerBenchAccount, type BenchDevice } from "./kithDevice"
 
 /** One device of the load: sends to its partner; `onReceived` fires when a message for it arrives. */
 export interface Endpoint {
@@ -16,12 +16,20 @@ const REGISTER_CONCURRENCY = 16
 
 export async function registerMany(urlOf: (i: number) => string, count: number): Promise<BenchDevice[]> {
   const devices: BenchDevice[] = new Array(count)
+  // Accounts small enough that every worker has one to register.
+  const perAccount = Math.max(
+    1,
+    Math.min(Limits.maxDevicesPerAccount, Math.floor(count / REGISTER_CONCURRENCY)),
+  )
   let next = 0
   await Promise.all(
     Array.from({ length: Math.min(REGISTER_CONCURRENCY, count) }, async () => {
       while (next < count) {
-        const i = next++
-        devices[i] = await registerBenchDevice(urlOf(i))
+        const first = next
+        const size = Math.min(perAccount, count - first)
+        next += size
+        const made = await registerBenchAccount(urlOf(first), size)
+        made.forEach((device, k) => (devices[first + k] = device))
       }
     }),
   )
