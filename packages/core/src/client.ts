@@ -22,6 +22,7 @@ import { createLinkCode, joinWithLinkCode } from "./linking"
 import { listMessages, toView } from "./messageLog"
 import { markRead, recall, sendText } from "./messaging"
 import { outboxStates } from "./outbox"
+import { unreachableStates } from "./unreachable"
 import { resend } from "./resend"
 import { report, reportPreview, type ReportedMessage, type ReportReason } from "./report"
 import {
@@ -289,9 +290,12 @@ export class KithClient implements AsyncIterable<KithEvent> {
       throw new KithError(ErrorCode.NoSuchConversation, "no such conversation")
     }
     const outbox = await outboxStates(this.engine, conversationId)
-    return (await listMessages(this.engine.store, conversationId)).map((m) =>
-      toView(conversationId, m, outbox.get(m.id)),
-    )
+    const unreachable = await unreachableStates(this.engine, conversationId)
+    return (await listMessages(this.engine.store, conversationId)).map((m) => {
+      const view = toView(conversationId, m, outbox.get(m.id))
+      const missed = unreachable.get(m.id)
+      return missed ? { ...view, unreachable: missed } : view
+    })
   }
 
   /** Sends again a message the server refused (its view's `outbox` is "failed"). */

@@ -1,4 +1,4 @@
-import type { ConversationView, FriendRequestView, MessageView } from "./views"
+import type { ConversationView, FriendRequestView, MessageView, UnreachableDevices } from "./views"
 
 /**
  * Everything the engine tells its user interface, as one tagged union. Every
@@ -45,6 +45,17 @@ export type KithEvent =
    * many are still missing (0: the gap closed and its line was removed).
    */
   | { type: "messages-missing"; conversationId: string; accountId: string; count: number }
+  /**
+   * The server stored this device's message for the rest of the conversation
+   * but not for these devices: their mailbox is full ([D4]). `messageId` is
+   * the message's (absent for control messages); the devices see the gap.
+   */
+  | {
+      type: "recipients-unreachable"
+      conversationId: string
+      messageId?: string
+      unreachable: UnreachableDevices[]
+    }
   | { type: "connection"; online: boolean }
   /** Work the engine did on its own (a follow-up commit, a key package top-up) failed; it will retry when it can. */
   | { type: "error"; code: string; message: string }

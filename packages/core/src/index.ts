@@ -10,6 +10,7 @@ export type {
   MemberView,
   MessageView,
   AttachmentView,
+  UnreachableDevices,
 } from "./views"
 export type { ProfileView } from "./profile"
 export type { ReportedMessage, ReportReason } from "./report"

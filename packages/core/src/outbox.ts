@@ -4,6 +4,7 @@ import type { OutgoingDelivery, Recipient } from "./delivery"
 import type { Engine } from "./engine"
 import { b64, decodeRecord } from "./records"
 import { sendDeliveries } from "./transport"
+import { recordUnreachable } from "./unreachable"
 
 /**
  * Application messages wait here, stored in the same batch as the group state
@@ -48,6 +49,8 @@ export class Outbox {
   private again = false
   /** Entries of this pass the server refused (their failure is already recorded). */
   private readonly refused = new Set<string>()
+  /** Devices the server skipped for an entry of this pass: their mailbox is full ([D4]). */
+  private readonly skipped = new Map<string, Set<string>>()
 
   constructor(private readonly engine: Engine) {}
 
@@ -73,6 +76,9 @@ export class Outbox {
         if (!sent) return
         const batch = new Batch()
         batch.delete(record.key)
+        const skipped = this.skipped.get(record.key)
+        this.skipped.delete(record.key)
+        if (skipped) recordUnreachable(batch, record.conversationId, record.messageId, deliveries, skipped)
         if (record.messageId && !this.refused.delete(record.key)) {
           batch.emit({
             type: "sent",
@@ -90,7 +96,12 @@ export class Outbox {
   private async sendOne(record: OutboxRecord, deliveries: OutgoingDelivery[]): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        if (deliveries.length > 0) await sendDeliveries(this.engine, deliveries)
+        const skipped = deliveries.length > 0 ? await sendDeliveries(this.engine, deliveries) : []
+        if (skipped.length > 0) {
+          const all = this.skipped.get(record.key) ?? new Set<string>()
+          for (const id of skipped) all.add(id)
+          this.skipped.set(record.key, all)
+        }
         return true
       } catch (e) {
         const error = e instanceof KithError ? e : new KithError(ErrorCode.Internal, String(e))

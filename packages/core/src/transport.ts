@@ -1,4 +1,4 @@
-import { ErrorCode, fromBase64Url, KithError, type frames } from "@kith/protocol"
+import { ErrorCode, fromBase64Url, KithError, toBase64Url, type frames } from "@kith/protocol"
 import { isSealed, toFrameDeliveries, type OutgoingDelivery } from "./delivery"
 import type { Engine } from "./engine"
 import type { FrameSocket } from "./socket"
@@ -16,14 +16,18 @@ function socketFor(engine: Engine, deliveries: OutgoingDelivery[]): FrameSocket 
 
 /**
  * Sends deliveries ([W5]), in as many frames as the limits require; resolves
- * once the server stored them. Offline, it fails at once with a Network error
+ * once the server stored them, with the devices it skipped because their
+ * mailbox is full ([D4]). Offline, it fails at once with a Network error
  * (the outbox keeps the message for the next connection).
  */
-export async function sendDeliveries(engine: Engine, deliveries: OutgoingDelivery[]): Promise<void> {
+export async function sendDeliveries(engine: Engine, deliveries: OutgoingDelivery[]): Promise<string[]> {
   const socket = socketFor(engine, deliveries)
+  const skipped: string[] = []
   for (const frame of toFrameDeliveries(deliveries)) {
-    await socket.requestNow({ case: "send", value: { deliveries: frame } as frames.Send })
+    const ok = await socket.requestNow({ case: "send", value: { deliveries: frame } as frames.Send })
+    skipped.push(...ok.skippedDeviceIds.map(toBase64Url))
   }
+  return skipped
 }
 
 /** Whether the connection a commit with these deliveries would take is up. */

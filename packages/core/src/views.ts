@@ -45,6 +45,14 @@ export interface MessageView {
   timerMs?: number
   /** A "notice" that `count` messages of `senderAccountId` did not arrive (or not yet): a gap in their MLS ratchet. */
   missing?: number
+  /** This device's message did not reach these devices of the conversation: their mailbox was full ([D4]). */
+  unreachable?: UnreachableDevices[]
+}
+
+/** Devices of one account a message was not stored for. */
+export interface UnreachableDevices {
+  accountId: string
+  deviceIds: string[]
 }
 
 /**

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
+import { nextEvent } from "./node/testHarness"
+import type { KithClient } from "./client"
+
+// A tiny mailbox cap, so a member who stays offline fills theirs within a few messages.
+const setup = serverForFile({ abuse: { maxQueuedPerMailbox: 4 } })
+
+async function syncAll(...all: KithClient[]) {
+  for (let i = 0; i < 2; i++) for (const c of all) await c.sync()
+}
+
+describe("a member whose mailbox is full ([D4])", () => {
+  it("does not stop the group: the others receive every message and the sender sees who missed it", async () => {
+    const [alice, bob, carol] = await Promise.all(["Alice", "Bob", "Carol"].map((n) => setup.user(n)))
+    for (const friend of [bob, carol]) {
+      const requested = nextEvent(friend, "friend-request")
+      const { conversationId } = await alice.sendFriendRequest(friend.username!, "hi")
+      await requested
+      const accepted = nextEvent(alice, "friend-accepted", (e) => e.accountId === friend.accountId)
+      await friend.acceptFriendRequest(conversationId)
+      await accepted
+    }
+    const joined = [bob, carol].map((c) => nextEvent(c, "conversation-added"))
+    const group = await alice.createGroup("hikers", [bob.accountId, carol.accountId])
+    await Promise.all(joined)
+    await syncAll(alice, bob, carol)
+
+    // Carol goes offline and stays away; her mailbox fills while Alice keeps writing.
+    setup.forget(carol)
+    await carol.close()
+    const unreachable = nextEvent(alice, "recipients-unreachable", (e) => e.conversationId === group.id)
+    const texts = Array.from({ length: 8 }, (_, i) => `message ${i + 1}`)
+    const bobGot = new Set<string>()
+    const bobHasAll = new Promise<void>((resolve) => {
+      const off = bob.on((e) => {
+        if (e.type !== "message" || e.conversationId !== group.id) return
+        bobGot.add(e.message.body)
+        if (texts.every((t) => bobGot.has(t))) {
+          off()
+          resolve()
+        }
+      })
+    })
+    const sent: string[] = []
+    for (const text of texts) sent.push((await alice.sendText(group.id, text)).id)
+    await alice.sync()
+
+    const event = await unreachable
+    expect(event.unreachable).toEqual([{ accountId: carol.accountId, deviceIds: [carol.deviceId] }])
+    expect(sent).toContain(event.messageId)
+    await bobHasAll
+
+    // The message view says so too, and none of Alice's messages failed.
+    const views = await alice.messages(group.id)
+    const missed = views.find((m) => m.id === event.messageId)!
+    expect(missed.unreachable).toEqual(event.unreachable)
+    expect(views.filter((m) => sent.includes(m.id)).every((m) => m.outbox === undefined)).toBe(true)
+    expect(views.find((m) => m.id === sent[0])!.unreachable).toBeUndefined()
+  })
+})
