@@ -6,7 +6,7 @@ import {
   type ReportedMessage,
   type ReportReason,
 } from "@kith/core"
-import { bytesEqual, ErrorCode, KithError } from "@kith/protocol"
+import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
 import { initialState, type AppState, type Me } from "./appState"
@@ -43,7 +43,8 @@ import {
 import { isPhoto, preparePhoto } from "../media/prepareMedia"
 import type { VoiceNote } from "../media/voiceRecorder"
 import { Uploads } from "./uploads"
-import { avatarBlob, defaultCrop, encodeAvatar, type AvatarCrop } from "../media/prepareAvatar"
+import type { AvatarCrop } from "../media/prepareAvatar"
+import { ProfileDirectory } from "./profileDirectory"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
@@ -52,8 +53,6 @@ export interface AppModelOptions {
 
 /** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
 const PENDING_PHRASE_KEY = "pending-recovery-phrase"
-/** How long a profile (name and picture) read from the server is taken as current. */
-const PROFILE_REFRESH_MS = 5 * 60_000
 /** The last chat list shown, sealed like everything else: a warm start shows it before the engine is open. */
 const LIST_CACHE_KEY = "chat-list-cache"
 
@@ -80,10 +79,6 @@ export class AppModel {
   private readonly loaded = new Map<string, MessageView[]>()
   private readonly systemLines = new Map<string, SystemLine[]>()
   private readonly openCount = new Map<string, number>()
-  private readonly names = new Map<string, string>()
-  /** When this session last asked for an account's profile (names are fetched once, retried after a while). */
-  private readonly profileAskedAt = new Map<string, number>()
-  private namesMissing = false
   private engineOnline = false
   private reconnecting = false
   private readonly stops: (() => void)[] = []
@@ -91,13 +86,13 @@ export class AppModel {
   private readonly staleChats = new Set<string>()
   /** Texts the engine refused outright (never stored): shown as failed with a retry until retried. */
   private readonly failed: FailedSend[] = []
-  /** Profile pictures as object URLs, by account; replaced (and the old URL revoked) when one changes. */
-  private readonly avatarUrls = new Map<string, string>()
-  private readonly avatarBytes = new Map<string, Uint8Array>()
-  /** Accounts whose stored picture this session has looked up, and whose profile it fetched. */
-  private readonly avatarLooked = new Set<string>()
-  /** When this session last read each account's profile: read again after PROFILE_REFRESH_MS. */
-  private readonly profileFetchedAt = new Map<string, number>()
+  private readonly profiles = new ProfileDirectory({
+    client: () => this.client,
+    engine: () => this.engine(),
+    avatars: () => this.state.avatars,
+    showAvatars: (avatars) => this.set({ avatars }),
+    namesChanged: () => this.scheduleRefresh(),
+  })
 
   private readonly uploads = new Uploads(
     () => this.engine(),
@@ -264,7 +259,7 @@ export class AppModel {
     this.stops.push(client.on((event) => this.onEvent(event)))
     const tick = setInterval(() => {
       this.set({ now: Date.now() })
-      if (this.namesMissing) this.scheduleRefresh()
+      if (this.profiles.namesMissing) this.scheduleRefresh()
     }, 10_000)
     this.stops.push(() => clearInterval(tick))
     // The browser's own online/offline flags are faster than a socket noticing; the engine's word decides when back.
@@ -357,7 +352,7 @@ export class AppModel {
       case "member-added":
       case "member-removed":
         // A new member's profile key arrives with it: their name can be read now.
-        this.profileAskedAt.delete(event.accountId)
+        this.profiles.askAgain(event.accountId)
         this.addSystemLine(event.conversationId, at, { kind: event.type, accountIds: [event.accountId] })
         break
       case "renamed":
@@ -378,7 +373,7 @@ export class AppModel {
         this.addSystemLine(event.conversationId, at, { kind: "removed-from-chat" })
         break
       case "friend-accepted":
-        this.profileAskedAt.delete(event.accountId)
+        this.profiles.askAgain(event.accountId)
         this.addSystemLine(event.conversationId, at, { kind: "friend-accepted", accountId: event.accountId })
         break
       case "device-added":
@@ -482,7 +477,7 @@ export class AppModel {
       client.friendRequests(),
       this.meOf(client),
     ])
-    for (const f of friends) if (f.displayName) this.names.set(f.accountId, f.displayName)
+    for (const f of friends) if (f.displayName) this.profiles.learnName(f.accountId, f.displayName)
     const blocked = this.blocked()
     const nameOf = (id: string) => this.nameOf(id)
     const chats = conversations
@@ -531,7 +526,7 @@ export class AppModel {
     this.set({ chats, friends: people, requests, me, messages: this.renderAll() })
     this.cacheList()
     const friendIds = new Set(friends.map((f) => f.accountId))
-    void this.fetchProfiles([
+    void this.profiles.fetchProfiles([
       me.accountId,
       ...incoming.map((r) => r.accountId),
       ...friends.map((f) => f.accountId),
@@ -541,77 +536,13 @@ export class AppModel {
     ])
   }
 
-  /**
-   * Names and pictures come from encrypted profiles, which the engine fetches
-   * on request and then remembers. Fetch each account's when the session
-   * starts and again every few minutes, so a friend's new picture shows up
-   * (after ten seconds when the key to read it was not there yet); until
-   * then the name and picture this device last saw stand in.
-   */
-  private async fetchProfiles(accountIds: string[]): Promise<void> {
-    const client = this.client
-    if (!client) return
-    let found = false
-    const unique = [...new Set(accountIds)]
-    const fresh = (id: string) =>
-      Date.now() - (this.profileFetchedAt.get(id) ?? -Infinity) < PROFILE_REFRESH_MS
-    this.namesMissing = unique.some((id) => !fresh(id))
-    for (const id of unique) {
-      if (this.avatarLooked.has(id)) continue
-      this.avatarLooked.add(id)
-      this.showAvatar(id, await client.avatarOf(id).catch(() => undefined))
-    }
-    for (const id of unique) {
-      const asked = this.profileAskedAt.get(id)
-      if (fresh(id) || (asked !== undefined && Date.now() - asked < 10_000)) continue
-      this.profileAskedAt.set(id, Date.now())
-      try {
-        const profile = await client.profileOf(id)
-        if (!profile) continue
-        this.profileFetchedAt.set(id, Date.now())
-        this.showAvatar(id, profile.avatar)
-        if (profile.displayName && this.names.get(id) !== profile.displayName) {
-          this.names.set(id, profile.displayName)
-          found = true
-        }
-      } catch {
-        // No profile, or not allowed to read it yet: the username or a short id stands in.
-      }
-    }
-    if (found) this.scheduleRefresh()
-  }
-
-  /** Shows a picture for an account (or, with undefined, its initials again). */
-  private showAvatar(accountId: string, bytes: Uint8Array | undefined): void {
-    const previous = this.avatarUrls.get(accountId)
-    if (!bytes && !previous) return
-    const shown = this.avatarBytes.get(accountId)
-    if (bytes && shown && bytesEqual(bytes, shown)) return
-    if (bytes) this.avatarBytes.set(accountId, bytes)
-    else this.avatarBytes.delete(accountId)
-    if (previous) URL.revokeObjectURL(previous)
-    const avatars = { ...this.state.avatars }
-    if (bytes) {
-      const url = URL.createObjectURL(avatarBlob(bytes))
-      this.avatarUrls.set(accountId, url)
-      avatars[accountId] = url
-    } else {
-      this.avatarUrls.delete(accountId)
-      delete avatars[accountId]
-    }
-    this.set({ avatars })
-  }
-
   /** Sets my picture from an image, cut to the chosen square and encoded again here; undefined removes it. */
-  async setAvatar(image: ImageBitmap | undefined, crop: AvatarCrop = defaultCrop): Promise<void> {
-    const client = await this.engine()
-    const bytes = image ? await encodeAvatar(image, crop) : undefined
-    await client.setAvatar(bytes)
-    this.showAvatar(client.accountId, bytes)
+  setAvatar(image: ImageBitmap | undefined, crop?: AvatarCrop): Promise<void> {
+    return this.profiles.setAvatar(image, crop)
   }
 
   nameOf(accountId: string): string {
-    return this.names.get(accountId) ?? this.client?.nameOf(accountId) ?? `Kith ${accountId.slice(0, 6)}`
+    return this.profiles.nameOf(accountId)
   }
 
   private renderAll(): Record<string, ChatMessage[]> {
