@@ -12,7 +12,9 @@ async function syncAll(...all: KithClient[]) {
 
 describe("a member whose mailbox is full ([D4])", () => {
   it("does not stop the group: the others receive every message and the sender sees who missed it", async () => {
-    const [alice, bob, carol] = await Promise.all(["Alice", "Bob", "Carol"].map((n) => setup.user(n)))
+    const alice = await setup.user("Alice")
+    const bob = await setup.user("Bob")
+    const carol = await setup.user("Carol")
     for (const friend of [bob, carol]) {
       const requested = nextEvent(friend, "friend-request")
       const { conversationId } = await alice.sendFriendRequest(friend.username!, "hi")
