@@ -1,5 +1,6 @@
 import { memo } from "react"
 import { useTranslation } from "react-i18next"
+import { isolate } from "../i18n/bidi"
 import { formatNumber, formatTime } from "../i18n/format"
 import type { ChatMessage, DeliveryState } from "../model/viewTypes"
 import { SystemLine } from "./SystemLine"
@@ -152,6 +153,12 @@ export const MessageBubble = memo(function MessageBubble({
             </button>
           )}
         </span>
+        {message.unreachable?.map((u, i) => (
+          // The rest of the chat has it; these devices will see a gap when they come back.
+          <span key={i} className="unreachable-note" data-testid="unreachable">
+            {t(u.several ? "chat.unreachableSome" : "chat.unreachableOne", { name: isolate(u.name) })}
+          </span>
+        ))}
         {message.state === "failed" && (
           <button type="button" className="button small secondary" onClick={() => actions.onRetry(message)}>
             {t("chat.retry")}

@@ -65,3 +65,28 @@ describe("delivery state of my messages", () => {
     expect(deliveryStateOf({ ...mine, outgoing: false, deliveredTo: ["b"] }, true)).toBeUndefined()
   })
 })
+
+describe("my messages a full mailbox missed", () => {
+  const mine: MessageView = { ...attachment, outgoing: true, kind: "text", attachment: undefined }
+
+  it("name, per person, whether one or several of their devices missed it", () => {
+    const names: Record<string, string> = { carol: "Carol", dave: "Dave" }
+    const message = chatMessageOf(
+      {
+        ...mine,
+        unreachable: [
+          { accountId: "carol", deviceIds: ["c1"] },
+          { accountId: "dave", deviceIds: ["d1", "d2"] },
+        ],
+      },
+      new Map(),
+      (id) => names[id]!,
+      true,
+    )
+    expect(message.unreachable).toEqual([
+      { name: "Carol", several: false },
+      { name: "Dave", several: true },
+    ])
+    expect(chatMessageOf(mine, new Map(), () => "Alice", true).unreachable).toBeUndefined()
+  })
+})

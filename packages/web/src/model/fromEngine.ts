@@ -85,6 +85,14 @@ export function chatMessageOf(
     senderId: m.senderAccountId,
     senderName: m.senderAccountId && !m.outgoing ? nameOf(m.senderAccountId) : undefined,
     ...(m.expiresAtMs !== undefined ? { expiresAt: m.expiresAtMs } : {}),
+    ...(m.unreachable
+      ? {
+          unreachable: m.unreachable.map((u) => ({
+            name: nameOf(u.accountId),
+            several: u.deviceIds.length > 1,
+          })),
+        }
+      : {}),
   }
   if (m.kind === "decrypt-failed") return { ...base, body: { kind: "decrypt-failed" } }
   if (m.kind === "notice") return { ...base, body: { kind: "system", event: noticeEvent(m, nameOf) } }

@@ -75,6 +75,8 @@ export interface ChatMessage {
   recallableUntil?: number
   /** Disappearing messages: when this device deletes it. */
   expiresAt?: number
+  /** My message the server did not store for some devices of these people: their mailbox was full. */
+  unreachable?: { name: string; several: boolean }[]
 }
 
 export interface Person {
