@@ -1,11 +1,4 @@
-import {
-  webBlobSource,
-  type KithClient,
-  type KithEvent,
-  type MessageView,
-  type ReportedMessage,
-  type ReportReason,
-} from "@kith/core"
+import type { KithClient, KithEvent, MessageView, ReportedMessage, ReportReason } from "@kith/core"
 import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
@@ -40,9 +33,8 @@ import {
   type SystemFact,
   type SystemLine,
 } from "./systemLines"
-import { isPhoto, preparePhoto } from "../media/prepareMedia"
 import type { VoiceNote } from "../media/voiceRecorder"
-import { Uploads } from "./uploads"
+import { MessageActions } from "./messageActions"
 import type { AvatarCrop } from "../media/prepareAvatar"
 import { ProfileDirectory } from "./profileDirectory"
 import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
@@ -94,13 +86,17 @@ export class AppModel {
     namesChanged: () => this.scheduleRefresh(),
   })
 
-  private readonly uploads = new Uploads(
-    () => this.engine(),
-    (uploads, sentTo) => {
-      this.set({ uploads })
-      if (sentTo) this.touch(sentTo)
-    },
-  )
+  private readonly messaging = new MessageActions({
+    engine: () => this.engine(),
+    openMessages: (chatId) => this.loaded.get(chatId),
+    failed: this.failed,
+    prefs: () => this.prefs,
+    updatePrefs: (patch) => this.updatePrefs(patch),
+    clearDraft: (chatId) => this.setDraft(chatId, ""),
+    showPhotoNotice: () => this.set({ photoNotice: true }),
+    showUploads: (uploads) => this.set({ uploads }),
+    touch: (chatId) => this.touch(chatId),
+  })
 
   private clientWaiters: ((client: KithClient) => void)[] = []
   private listCacheTimer: ReturnType<typeof setTimeout> | undefined
@@ -130,6 +126,12 @@ export class AppModel {
   private set(patch: Partial<AppState>): void {
     this.state = { ...this.state, ...patch }
     for (const l of this.listeners) l()
+  }
+
+  /** Changes the app's own settings at once; they are saved (sealed) once storage is open. */
+  private async updatePrefs(patch: Partial<Prefs>): Promise<void> {
+    this.prefs = { ...this.prefs, ...patch }
+    if (this.storage) await savePrefs(this.storage.appStore, this.prefs)
   }
 
   // ---- lifecycle ----
@@ -635,174 +637,76 @@ export class AppModel {
     if (this.storage) void saveDraft(this.storage.appStore, chatId, text)
   }
 
-  /**
-   * Hands a text to the engine, which stores and encrypts it at once and keeps
-   * it in its outbox until the server has it (offline: until reconnection).
-   * The engine's view says "sending" until then, also after a reload; a send
-   * the engine refuses outright stays on screen as failed, with a retry.
-   */
-  async sendText(chatId: string, text: string, replyTo?: string): Promise<void> {
-    this.setDraft(chatId, "")
-    const client = await this.engine()
-    const sending = client.sendText(chatId, text, replyTo ? { replyTo } : {})
-    // The engine stores the message before it waits for the network: show it now.
-    setTimeout(() => this.touch(chatId), 50)
-    try {
-      await sending
-    } catch (e) {
-      this.failed.push({ localId: `failed-${crypto.randomUUID()}`, chatId, text, replyTo, at: Date.now() })
-      throw e
-    } finally {
-      this.touch(chatId)
-    }
+  sendText(chatId: string, text: string, replyTo?: string): Promise<void> {
+    return this.messaging.sendText(chatId, text, replyTo)
   }
 
-  /**
-   * Encrypts and uploads a file or photo, then sends it. Photos are encoded
-   * again first (prepareMedia.ts): their location and camera metadata never
-   * leave the device — which the first photo sent says, once.
-   */
-  async sendFile(chatId: string, file: File): Promise<void> {
-    const photo = isPhoto(file)
-    if (photo && !this.prefs.photoNoticeSeen) {
-      this.prefs = { ...this.prefs, photoNoticeSeen: true }
-      if (this.storage) void savePrefs(this.storage.appStore, this.prefs)
-      this.set({ photoNotice: true })
-    }
-    const input = photo
-      ? await preparePhoto(file).then((prepared) => ({
-          kind: "photo" as const,
-          source: webBlobSource(prepared.blob),
-          contentType: "image/jpeg",
-          fileName: file.name.replace(/\.[^.]*$/, "") + ".jpg",
-          width: prepared.width,
-          height: prepared.height,
-          thumbnail: prepared.thumbnail,
-        }))
-      : { kind: "file" as const, source: webBlobSource(file), contentType: file.type, fileName: file.name }
-    await this.uploads.start(chatId, file.name, input)
+  sendFile(chatId: string, file: File): Promise<void> {
+    return this.messaging.sendFile(chatId, file)
   }
 
   dismissPhotoNotice(): void {
     this.set({ photoNotice: false })
   }
 
-  /** Sends a recorded voice message (its upload can be paused and resumed like a file's). */
-  async sendVoice(chatId: string, note: VoiceNote): Promise<void> {
-    await this.uploads.start(chatId, "🎤", {
-      kind: "voice",
-      source: webBlobSource(note.blob),
-      contentType: note.contentType,
-      durationMs: note.durationMs,
-      waveform: note.waveform,
-    })
+  sendVoice(chatId: string, note: VoiceNote): Promise<void> {
+    return this.messaging.sendVoice(chatId, note)
   }
 
   pauseUpload(id: string): void {
-    this.uploads.pause(id)
+    this.messaging.pauseUpload(id)
   }
 
-  /** Resumes a paused upload or retries a failed one, from what the server already holds. */
   resumeUpload(id: string): Promise<void> {
-    return this.uploads.resume(id)
+    return this.messaging.resumeUpload(id)
   }
 
   discardUpload(id: string): void {
-    this.uploads.discard(id)
+    this.messaging.discardUpload(id)
   }
 
-  /** Sends an attachment into another chat: the same blob and key, nothing uploaded again. */
-  async forward(fromChatId: string, messageId: string, toChatId: string): Promise<void> {
-    await (await this.engine()).forwardAttachment(fromChatId, messageId, toChatId)
-    this.touch(toChatId)
+  forward(fromChatId: string, messageId: string, toChatId: string): Promise<void> {
+    return this.messaging.forward(fromChatId, messageId, toChatId)
   }
 
-  /** Remembers that a voice message was played here. */
-  async markPlayed(chatId: string, messageId: string): Promise<void> {
-    await (await this.engine()).markPlayed(chatId, messageId)
-    this.touch(chatId)
+  markPlayed(chatId: string, messageId: string): Promise<void> {
+    return this.messaging.markPlayed(chatId, messageId)
   }
 
-  /** Downloads and decrypts an attachment into a Blob; fails with KITH_ERR_DECRYPT rather than yield broken media. */
-  async attachmentBlob(
+  attachmentBlob(
     chatId: string,
     messageId: string,
     onProgress?: (received: number, total: number) => void,
   ): Promise<{ blob: Blob; fileName: string }> {
-    const client = await this.engine()
-    const message = this.loaded.get(chatId)?.find((m) => m.id === messageId)
-    if (!message?.attachment) throw new Error("no such attachment")
-    const parts: Uint8Array<ArrayBuffer>[] = []
-    for await (const part of client.downloadAttachment(message.attachment, { onProgress }))
-      parts.push(new Uint8Array(part))
-    const a = message.attachment
-    return {
-      blob: new Blob(parts, { type: a.contentType || "application/octet-stream" }),
-      fileName: a.fileName,
-    }
+    return this.messaging.attachmentBlob(chatId, messageId, onProgress)
   }
 
-  /** Sends a failed message again: one the engine refused, or one the server refused (resent under its id). */
-  async retry(chatId: string, localId: string): Promise<void> {
-    const index = this.failed.findIndex((f) => f.localId === localId && f.chatId === chatId)
-    if (index < 0) {
-      await (await this.engine()).resend(chatId, localId)
-      return this.touch(chatId)
-    }
-    const [entry] = this.failed.splice(index, 1)
-    this.touch(chatId)
-    await this.sendText(chatId, entry!.text, entry!.replyTo)
+  retry(chatId: string, localId: string): Promise<void> {
+    return this.messaging.retry(chatId, localId)
   }
 
-  /** Exactly what reporting these messages would send to the operator (the consent dialog shows it). */
-  async reportPreview(chatId: string, messageIds: string[]): Promise<ReportedMessage[]> {
-    return (await this.engine()).reportPreview(chatId, messageIds)
+  reportPreview(chatId: string, messageIds: string[]): Promise<ReportedMessage[]> {
+    return this.messaging.reportPreview(chatId, messageIds)
   }
 
-  /** Sends the chosen messages to the operator; call only after the user consented. */
-  async report(chatId: string, messageIds: string[], reason: ReportReason): Promise<void> {
-    await (await this.engine()).report(chatId, messageIds, reason)
+  report(chatId: string, messageIds: string[], reason: ReportReason): Promise<void> {
+    return this.messaging.report(chatId, messageIds, reason)
   }
 
-  /** Deletes a message's plaintext from this device's store; nobody else is told. */
-  async deleteForMe(chatId: string, messageId: string): Promise<void> {
-    await (await this.engine()).deleteForMe(chatId, [messageId])
-    this.touch(chatId)
+  deleteForMe(chatId: string, messageId: string): Promise<void> {
+    return this.messaging.deleteForMe(chatId, messageId)
   }
 
-  /** Sets the chat's disappearing-messages timer for every member (0 turns it off). */
-  async setDisappearingTimer(chatId: string, timerMs: number): Promise<void> {
-    await (await this.engine()).setDisappearingTimer(chatId, timerMs)
-    this.touch(chatId)
+  setDisappearingTimer(chatId: string, timerMs: number): Promise<void> {
+    return this.messaging.setDisappearingTimer(chatId, timerMs)
   }
 
-  async recall(chatId: string, messageId: string): Promise<void> {
-    await (await this.engine()).recall(chatId, messageId)
-    this.touch(chatId)
+  recall(chatId: string, messageId: string): Promise<void> {
+    return this.messaging.recall(chatId, messageId)
   }
 
-  /**
-   * Marks what arrived in a chat as read. With read receipts on, the engine
-   * marks them and tells the senders; with them off, nothing is sent and the
-   * web app remembers here what was read (the engine has no silent mark).
-   */
-  async markRead(chatId: string): Promise<void> {
-    const views = this.loaded.get(chatId)
-    if (!views) return
-    const silently = new Set(this.prefs.readSilently[chatId] ?? [])
-    const unread = views.filter((m) => !m.outgoing && !m.read && m.kind === "text" && !silently.has(m.id))
-    if (unread.length === 0) return
-    const ids = unread.map((m) => m.id)
-    if (this.prefs.readReceipts) {
-      await (await this.engine()).markRead(chatId, ids)
-    } else {
-      this.prefs = {
-        ...this.prefs,
-        readSilently: { ...this.prefs.readSilently, [chatId]: [...silently, ...ids] },
-      }
-      await savePrefs(this.storage!.appStore, this.prefs)
-    }
-    this.touch(chatId)
+  markRead(chatId: string): Promise<void> {
+    return this.messaging.markRead(chatId)
   }
 
   // ---- friends and groups ----
