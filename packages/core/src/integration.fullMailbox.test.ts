@@ -1,10 +1,22 @@
-import { describe, expect, it } from "vitest"
-import { serverForFile } from "./testing/serverForFile.node"
-import { nextEvent } from "./node/testHarness"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
 import type { KithClient } from "./client"
 
+let server: TestServer
+const clients: KithClient[] = []
 // A tiny mailbox cap, so a member who stays offline fills theirs within a few messages.
-const setup = serverForFile({ abuse: { maxQueuedPerMailbox: 4 } })
+beforeAll(async () => {
+  server = await startTestServer({ abuse: { maxQueuedPerMailbox: 4 } })
+})
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.close()))
+  await server.close()
+})
+async function user(name: string): Promise<KithClient> {
+  const client = await newUser(server, name)
+  clients.push(client)
+  return client
+}
 
 async function syncAll(...all: KithClient[]) {
   for (let i = 0; i < 2; i++) for (const c of all) await c.sync()
@@ -12,9 +24,9 @@ async function syncAll(...all: KithClient[]) {
 
 describe("a member whose mailbox is full ([D4])", () => {
   it("does not stop the group: the others receive every message and the sender sees who missed it", async () => {
-    const alice = await setup.user("Alice")
-    const bob = await setup.user("Bob")
-    const carol = await setup.user("Carol")
+    const alice = await user("Alice")
+    const bob = await user("Bob")
+    const carol = await user("Carol")
     for (const friend of [bob, carol]) {
       const requested = nextEvent(friend, "friend-request")
       const { conversationId } = await alice.sendFriendRequest(friend.username!, "hi")
@@ -29,7 +41,6 @@ describe("a member whose mailbox is full ([D4])", () => {
     await syncAll(alice, bob, carol)
 
     // Carol goes offline and stays away; her mailbox fills while Alice keeps writing.
-    setup.forget(carol)
     await carol.close()
     const unreachable = nextEvent(alice, "recipients-unreachable", (e) => e.conversationId === group.id)
     const texts = Array.from({ length: 8 }, (_, i) => `message ${i + 1}`)
