@@ -23,7 +23,8 @@ import {
   type OpenedStorage,
 } from "./engineSession"
 import { deviceFingerprint } from "./fingerprint"
-import { chatMessageOf, chatSummaryOf, failedMessageOf, type FailedSend } from "./fromEngine"
+import { chatListsOf, shownAccountIds } from "./chatLists"
+import { chatMessageOf, failedMessageOf, type FailedSend } from "./fromEngine"
 import { linkNewDevice } from "./linking"
 import { searchMessages, type SearchHit } from "./search"
 import {
@@ -37,7 +38,7 @@ import type { VoiceNote } from "../media/voiceRecorder"
 import { MessageActions } from "./messageActions"
 import type { AvatarCrop } from "../media/prepareAvatar"
 import { ProfileDirectory } from "./profileDirectory"
-import type { ChatMessage, FriendRequestView, Person, Warning } from "./viewTypes"
+import type { ChatMessage, Warning } from "./viewTypes"
 
 export interface AppModelOptions {
   serverUrl: string
@@ -480,62 +481,19 @@ export class AppModel {
       this.meOf(client),
     ])
     for (const f of friends) if (f.displayName) this.profiles.learnName(f.accountId, f.displayName)
-    const blocked = this.blocked()
-    const nameOf = (id: string) => this.nameOf(id)
-    const chats = conversations
-      .filter((c) => c.kind !== "self" && c.status !== "declined" && c.status !== "incoming-request")
-      .map((c) => {
-        const chat = chatSummaryOf(c, me.accountId, nameOf, blocked)
-        const readHere = this.prefs.readSilently[c.id]?.length ?? 0
-        return { ...chat, unread: Math.max(0, chat.unread - readHere) }
-      })
-      .filter((c) => !(c.kind === "direct" && c.peerId && blocked.has(c.peerId)))
-      .sort((a, b) => b.activityAt - a.activityAt)
-    const people: Person[] = friends.map((f) => ({
-      accountId: f.accountId,
-      name: nameOf(f.accountId),
-      username: f.username,
-      verified: f.verified,
-      blocked: blocked.has(f.accountId),
-    }))
-    const requests: FriendRequestView[] = [
-      ...incoming
-        .filter((r) => !blocked.has(r.accountId))
-        .map((r) => ({
-          id: r.id,
-          direction: "incoming" as const,
-          accountId: r.accountId,
-          name: nameOf(r.accountId),
-          greeting: r.greeting || undefined,
-          at: r.receivedAtMs,
-        })),
-      ...conversations
-        .filter((c) => c.status === "outgoing-request")
-        .map((c) => {
-          const peer = c.members.find((m) => !m.self)
-          return {
-            id: c.id,
-            direction: "outgoing" as const,
-            accountId: peer?.accountId ?? "",
-            name: peer ? nameOf(peer.accountId) : c.name,
-            at: c.lastMessage?.sentAtMs ?? 0,
-          }
-        }),
-    ]
+    const lists = { conversations, friends, incoming }
+    const shown = chatListsOf(lists, {
+      myAccountId: me.accountId,
+      nameOf: (id) => this.nameOf(id),
+      blocked: this.blocked(),
+      readSilently: this.prefs.readSilently,
+    })
     const stale = [...this.staleChats].filter((id) => this.loaded.has(id))
     this.staleChats.clear()
     for (const id of stale) this.loaded.set(id, await client.messages(id))
-    this.set({ chats, friends: people, requests, me, messages: this.renderAll() })
+    this.set({ ...shown, me, messages: this.renderAll() })
     this.cacheList()
-    const friendIds = new Set(friends.map((f) => f.accountId))
-    void this.profiles.fetchProfiles([
-      me.accountId,
-      ...incoming.map((r) => r.accountId),
-      ...friends.map((f) => f.accountId),
-      ...conversations.flatMap((c) =>
-        c.members.filter((m) => !m.self && !friendIds.has(m.accountId)).map((m) => m.accountId),
-      ),
-    ])
+    void this.profiles.fetchProfiles(shownAccountIds(lists, me.accountId))
   }
 
   /** Sets my picture from an image, cut to the chosen square and encoded again here; undefined removes it. */
