@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test"
-import { openChat, twoFriends, type Person } from "./support/people"
+import { openChat, twoFriendsForSuite, type Person } from "./support/people"
 
 /** A picture drawn by the browser: left half red, right half blue. */
 async function picture(page: Page): Promise<Buffer> {
@@ -36,20 +36,7 @@ function centreColour(page: Page, testId: string) {
 test.describe.serial("profile pictures", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems)
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends))
 
   test("a picture cut to a square on the device is what a friend sees, everywhere Alice appears", async () => {
     await alice.page.goto("/#/me/profile")

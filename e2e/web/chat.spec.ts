@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test"
-import { chatRow, messages, openChat, send, twoFriends, type Person } from "./support/people"
+import { chatRow, messages, openChat, send, twoFriendsForSuite, type Person } from "./support/people"
 
 /**
  * Two people in two browser contexts: register, become friends by username,
@@ -9,20 +9,7 @@ import { chatRow, messages, openChat, send, twoFriends, type Person } from "./su
 test.describe.serial("two people chatting", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems)
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends))
 
   test("they chat both ways and see read receipts", async () => {
     await openChat(alice, "Bob")

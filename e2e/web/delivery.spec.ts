@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test"
-import { messages, openChat, send, twoFriends, type Person } from "./support/people"
+import { messages, openChat, send, twoFriendsForSuite, type Person } from "./support/people"
 
 /**
  * Delivery states end to end: Sending while the message waits in this
@@ -9,20 +9,7 @@ import { messages, openChat, send, twoFriends, type Person } from "./support/peo
 test.describe.serial("delivery states", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems)
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends))
 
   test("a message stored by the friend's device shows Delivered, then Read once read", async () => {
     await openChat(alice, "Bob")

@@ -1,7 +1,7 @@
 import { randomFillSync } from "node:crypto"
 import { readFile } from "node:fs/promises"
 import { expect, test, type Page } from "@playwright/test"
-import { twoFriends, type Person } from "./support/people"
+import { twoFriendsForSuite, type Person } from "./support/people"
 
 /**
  * Photos and files in the browser: a photo whose EXIF holds GPS coordinates
@@ -61,20 +61,7 @@ async function jpegWithGps(page: Page): Promise<Buffer> {
 test.describe.serial("photos and files", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems, { chatOpen: true })
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends), { chatOpen: true })
 
   test("a photo with GPS coordinates in its EXIF arrives without them", async () => {
     const photo = await jpegWithGps(alice.page)

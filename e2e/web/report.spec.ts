@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test"
-import { messages, send, twoFriends, type Person } from "./support/people"
+import { messages, send, twoFriendsForSuite, type Person } from "./support/people"
 
 /**
  * Reporting from the web app: Bob picks Report on one of Alice's messages,
@@ -11,20 +11,7 @@ import { messages, send, twoFriends, type Person } from "./support/people"
 test.describe.serial("reporting messages", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems, { chatOpen: true })
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends), { chatOpen: true })
 
   test("sends exactly the ticked messages, only after the consent dialog", async () => {
     const texts = ["An ordinary hello", "Buy cheap followers now", "Last chance, click the link"]

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test"
 import { chromiumArgs, chromiumPath } from "../../playwright.config"
-import { twoFriends, type Person } from "./support/people"
+import { twoFriendsForSuite, type Person } from "./support/people"
 
 /**
  * A voice message recorded from Chromium's fake microphone (its capture
@@ -17,20 +17,7 @@ test.use({
 test.describe.serial("voice messages", () => {
   let alice: Person
   let bob: Person
-  const problems: string[] = []
-
-  test.beforeAll(async ({ browser }) => {
-    ;[alice, bob] = await twoFriends(browser, problems, { chatOpen: true })
-  })
-
-  test.afterAll(async () => {
-    await alice?.context.close()
-    await bob?.context.close()
-  })
-
-  test.afterEach(() => {
-    expect(problems).toEqual([])
-  })
+  twoFriendsForSuite((friends) => ([alice, bob] = friends), { chatOpen: true })
 
   test("one records a voice message, the other plays it and it counts as played", async () => {
     await alice.page.getByTestId("record-voice").click()

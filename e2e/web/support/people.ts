@@ -1,4 +1,4 @@
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test"
+import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test"
 
 /**
  * One person using Kith in their own browser context (own IndexedDB, own
@@ -126,6 +126,31 @@ export async function twoFriends(
     await openChat(bob, "Alice")
   }
   return [alice, bob]
+}
+
+/**
+ * The usual frame of a serial describe block: Alice and Bob become friends
+ * before its first test (handed to `take`), each test fails if a page reported
+ * a problem, and their contexts close after the last test. Returns the list of
+ * problems, for anyone else the block's own setup brings in.
+ */
+export function twoFriendsForSuite(
+  take: (friends: [Person, Person]) => void,
+  options: { chatOpen?: boolean } = {},
+): string[] {
+  const problems: string[] = []
+  let friends: [Person, Person] | undefined
+  test.beforeAll(async ({ browser }) => {
+    friends = await twoFriends(browser, problems, options)
+    take(friends)
+  })
+  test.afterAll(async () => {
+    for (const person of friends ?? []) await person.context.close()
+  })
+  test.afterEach(() => {
+    expect(problems).toEqual([])
+  })
+  return problems
 }
 
 /** Opens the chat titled `title` from the chat list. */
