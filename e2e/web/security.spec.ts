@@ -4,7 +4,16 @@ import {
   type MaliciousServer,
 } from "../../packages/core/src/testing/maliciousServer.node"
 import { uncertifiedKeyPackage } from "../../packages/core/src/testing/forgedKeyPackage"
-import { befriend, messages, openChat, register, send, watchPage, type Person } from "./support/people"
+import {
+  befriend,
+  messages,
+  openChat,
+  register,
+  send,
+  twoFriends,
+  watchPage,
+  type Person,
+} from "./support/people"
 
 /**
  * The client side of the security suite in a real browser against a real
@@ -49,6 +58,12 @@ async function accountIdOf(page: Page, name: string): Promise<string> {
     .filter({ hasText: name })
     .getAttribute("href")
   return decodeURIComponent(href!.split("/").pop()!)
+}
+
+/** Ends a test: no page reported a problem, and everyone's context is closed. */
+async function endCleanly(problems: string[], ...people: Person[]): Promise<void> {
+  expect(problems).toEqual([])
+  for (const person of people) await person.context.close()
 }
 
 let evil: MaliciousServer | undefined
@@ -107,9 +122,7 @@ test("a device Bob did not approve, offered by the server, is refused with a war
   await openChat(bob, "Trusted circle")
   await send(bob, "only my phone is here")
   await expect(messages(alice, "only my phone is here")).toHaveCount(1, { timeout: 60_000 })
-  expect(problems).toEqual([])
-  await alice.context.close()
-  await bob.context.close()
+  await endCleanly(problems, alice, bob)
 })
 
 test("a friend's account key changed by the server is refused: 'Bob's safety number changed'", async ({
@@ -138,20 +151,14 @@ test("a friend's account key changed by the server is refused: 'Bob's safety num
   const changed = alice.page.locator('[data-testid="device-warning"][data-kind="key-changed"]')
   await expect(changed).toBeVisible()
   await expect(changed).toContainText(/.?Bob.?'s safety number changed/)
-  expect(problems).toEqual([])
-  await alice.context.close()
-  await bob.context.close()
+  await endCleanly(problems, alice, bob)
 })
 
 test("disappearing messages vanish from the view and IndexedDB; Delete for me removes the record", async ({
   browser,
 }) => {
   const problems: string[] = []
-  const alice = await register(browser, "Alice")
-  const bob = await register(browser, "Bob")
-  watchPage(alice.page, problems)
-  watchPage(bob.page, problems)
-  await befriend(alice, bob)
+  const [alice, bob] = await twoFriends(browser, problems)
   await openChat(bob, "Alice")
 
   // Delete for me: Bob's copy (its sealed record and id index) goes; Alice keeps hers.
@@ -191,18 +198,12 @@ test("disappearing messages vanish from the view and IndexedDB; Delete for me re
   await expect(vanishing).toHaveCount(0, { timeout: 90_000 })
   await expect(messages(alice, "this will vanish")).toHaveCount(0, { timeout: 30_000 })
   expect((await engineKeys(bob.page)).some((k) => k.endsWith(`/${vanishingId}`))).toBe(false)
-  expect(problems).toEqual([])
-  await alice.context.close()
-  await bob.context.close()
+  await endCleanly(problems, alice, bob)
 })
 
 test("a blocked friend's messages are dropped on arrival, not just hidden", async ({ browser }) => {
   const problems: string[] = []
-  const alice = await register(browser, "Alice")
-  const bob = await register(browser, "Bob")
-  watchPage(alice.page, problems)
-  watchPage(bob.page, problems)
-  await befriend(alice, bob)
+  const [alice, bob] = await twoFriends(browser, problems)
   await openChat(alice, "Bob")
   await send(alice, "before the block")
   await openChat(bob, "Alice")
@@ -223,9 +224,7 @@ test("a blocked friend's messages are dropped on arrival, not just hidden", asyn
   await expect(messages(bob, "after the block")).toHaveCount(1, { timeout: 60_000 })
   await expect(messages(bob, "while blocked")).toHaveCount(0)
   await expect(messages(bob, "before the block")).toHaveCount(1)
-  expect(problems).toEqual([])
-  await alice.context.close()
-  await bob.context.close()
+  await endCleanly(problems, alice, bob)
 })
 
 test("a locked app shows no content, and nothing stored opens without the passcode", async ({ browser }) => {
@@ -270,7 +269,5 @@ test("a locked app shows no content, and nothing stored opens without the passco
     return rows.map((r) => ({ mode: r.mode, keys: Object.keys(r).sort() }))
   })
   expect(vault).toEqual([{ mode: "passcode", keys: ["iterations", "mode", "name", "salt", "wrapped"] }])
-  expect(problems).toEqual([])
-  await alice.context.close()
-  await bob.context.close()
+  await endCleanly(problems, alice, bob)
 })
