@@ -1,26 +1,10 @@
 import { Limits } from "@kith/protocol"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
-import { befriend, newUser, startTestServer, type TestServer } from "./node/testHarness"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { isAvatar } from "./profile"
 
-let server: TestServer
-const clients: KithClient[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string) {
-  const client = await newUser(server, name)
-  clients.push(client)
-  return client
-}
+const setup = serverForFile()
+const { user } = setup
 
 /** Enough of a JPEG for the checks: its start-of-image marker, then bytes. */
 const jpeg = (size: number, fill = 1) => {
@@ -31,9 +15,7 @@ const jpeg = (size: number, fill = 1) => {
 
 describe("profile pictures", () => {
   it("a friend sees the picture beside the name; removing it removes it for them too", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    await befriend(alice, bob)
+    const { alice, bob } = await setup.twoFriends()
     const picture = jpeg(2000)
 
     await alice.setAvatar(picture)

@@ -1,35 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { KithClient } from "./client"
 import { nodeWebSocket } from "./node/nodeWebSocket"
 import { MemoryStore } from "./store"
 import type { KithEvent } from "./events"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  startTestServer,
-  testKeyPackages,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, testKeyPackages } from "./node/testHarness"
 
 /** [T10] A block holds on every path a blocked account can use to reach the blocker, on the device alone. */
-let server: TestServer
-const clients = new Set<KithClient>()
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all([...clients].map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string) {
-  const client = await newUser(server, name)
-  clients.add(client)
-  return client
-}
+const setup = serverForFile()
+const { user } = setup
 
 function collect(client: KithClient): KithEvent[] {
   const seen: KithEvent[] = []
@@ -58,9 +37,7 @@ describe("blocking", () => {
   })
 
   it("hides a blocked friend's messages and profile updates until unblocked", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const direct = await befriend(alice, bob)
+    const { alice, bob, chat: direct } = await setup.twoFriends()
     await bob.profileOf(alice.accountId)
     await bob.setBlocked(alice.accountId, true)
     const seen = collect(bob)
@@ -92,13 +69,13 @@ describe("blocking", () => {
     const link = async () => {
       const { code, done } = await bob.createLinkCode()
       const device = await KithClient.linkDevice({
-        serverUrl: server.url,
+        serverUrl: setup.server.url,
         store: new MemoryStore(),
         code,
         webSocket: nodeWebSocket,
         keyPackages: testKeyPackages,
       })
-      clients.add(device)
+      setup.keep(device)
       await device.connect()
       await done
       await device.sync()

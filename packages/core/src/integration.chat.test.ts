@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf"
 import { content as pb, ErrorCode, frames, fromBase64Url, Limits, utf8 } from "@kith/protocol"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { encodeContent } from "./contentCodec"
 import { encryptApplication } from "./mlsGroup"
 import { SqliteStore } from "./node/sqliteStore"
@@ -9,34 +9,11 @@ import { receivePayload } from "./receive"
 import { systemClock, type Clock } from "./runtime"
 import { sendContent } from "./send"
 import { MemoryStore } from "./store"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  openClient,
-  startTestServer,
-  tempStorePath,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, openClient, tempStorePath } from "./node/testHarness"
 import { sendDeliveries } from "./transport"
 
-let server: TestServer
-const clients = new Set<KithClient>()
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all([...clients].map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string, options: Parameters<typeof newUser>[2] = {}) {
-  const client = await newUser(server, name, options)
-  clients.add(client)
-  return client
-}
+const setup = serverForFile()
+const { user } = setup
 
 /** A clock tests can move forward. */
 function movableClock(): Clock & { advance(ms: number): void } {
@@ -46,9 +23,7 @@ function movableClock(): Clock & { advance(ms: number): void } {
 
 describe("1:1 chat", () => {
   it("befriends two accounts and carries messages both ways", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
 
     const toBob = nextEvent(bob, "message", (e) => e.conversationId === conversationId)
     await alice.sendText(conversationId, "hello Bob")
@@ -105,11 +80,11 @@ describe("1:1 chat", () => {
     const bob = await user("Bob", { store })
     const conversationId = await befriend(alice, bob)
     await bob.close()
-    clients.delete(bob)
+    setup.forget(bob)
     for (const text of ["one", "two", "three"]) await alice.sendText(conversationId, text)
 
-    const again = await openClient(server, { store })
-    clients.add(again)
+    const again = await openClient(setup.server, { store })
+    setup.keep(again)
     const seen: string[] = []
     again.on((e) => {
       if (e.type === "message") seen.push(e.message.body)
@@ -122,9 +97,7 @@ describe("1:1 chat", () => {
   })
 
   it("picks up where it left off when the same client connects again", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
     await bob.close()
     await alice.sendText(conversationId, "while you were away")
     const got = nextEvent(bob, "message")
@@ -136,9 +109,7 @@ describe("1:1 chat", () => {
   })
 
   it("[E3] processes a payload pushed twice only once", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
     const payloads: Uint8Array[] = []
     const mailbox = bob.internals.mailbox
     const push = mailbox.push.bind(mailbox)
@@ -194,9 +165,7 @@ describe("1:1 chat", () => {
   })
 
   it("sends read receipts end to end", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
     const got = nextEvent(bob, "message")
     const sent = await alice.sendText(conversationId, "read me")
     await got
@@ -211,9 +180,7 @@ describe("1:1 chat", () => {
   })
 
   it("[E4] turns undecryptable payloads into visible events, and keeps going", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
     const engine = alice.internals
     const bobDevice = {
       accountId: bob.accountId,
@@ -268,19 +235,19 @@ describe("1:1 chat", () => {
 
   it("continues a conversation after a restart from the same SQLite file", async () => {
     const alice = await user("Alice")
-    const path = tempStorePath(server, "carol")
+    const path = tempStorePath(setup.server, "carol")
     const carol = await user("Carol", { store: new SqliteStore(path) })
     const conversationId = await befriend(alice, carol)
     let got = nextEvent(carol, "message")
     await alice.sendText(conversationId, "before the restart")
     await got
     await carol.close()
-    clients.delete(carol)
+    setup.forget(carol)
     await carol.internals.store.close()
 
     const store = new SqliteStore(path)
-    const again = await openClient(server, { store })
-    clients.add(again)
+    const again = await openClient(setup.server, { store })
+    setup.keep(again)
     expect(again.accountId).toBe(carol.accountId)
     await again.connect()
     got = nextEvent(again, "message")

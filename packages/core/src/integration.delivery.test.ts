@@ -1,5 +1,6 @@
 import { toBase64Url } from "@kith/protocol"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { Batch } from "./batch"
 import type { KithClient } from "./client"
 import type { KithEvent } from "./events"
@@ -7,32 +8,11 @@ import { acknowledgerOf } from "./deliveryReceipts"
 import { findMessage, putMessage } from "./messageLog"
 import { groupMembers } from "./mlsGroup"
 import { MemoryStore } from "./store"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  openClient,
-  startTestServer,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, openClient } from "./node/testHarness"
 
-let server: TestServer
-const clients = new Set<KithClient>()
+const setup = serverForFile()
 
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all([...clients].map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string, store = new MemoryStore()) {
-  const client = await newUser(server, name, { store })
-  clients.add(client)
-  return client
-}
+const user = (name: string, store = new MemoryStore()) => setup.user(name, { store })
 
 function record(client: KithClient, type: KithEvent["type"]): KithEvent[] {
   const seen: KithEvent[] = []
@@ -44,9 +24,7 @@ function record(client: KithClient, type: KithEvent["type"]): KithEvent[] {
 
 describe("delivery receipts", () => {
   it("a backlog is acknowledged with one receipt, and a receipt gets none back", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const chat = await befriend(alice, bob)
+    const { alice, bob, chat } = await setup.twoFriends()
     await alice.sync()
     await bob.sync()
 
@@ -117,9 +95,9 @@ describe("the outbox in the message view", () => {
     const stateOf = async (c: KithClient) => (await c.messages(chat)).find((m) => m.id === queued.id)?.outbox
     expect(await stateOf(alice)).toBe("sending")
 
-    clients.delete(alice)
-    const reopened = await openClient(server, { store })
-    clients.add(reopened)
+    setup.forget(alice)
+    const reopened = await openClient(setup.server, { store })
+    setup.keep(reopened)
     expect(await stateOf(reopened)).toBe("sending")
 
     const sent = nextEvent(reopened, "sent", (e) => e.messageIds.includes(queued.id))
@@ -129,9 +107,7 @@ describe("the outbox in the message view", () => {
   })
 
   it("a message the server refuses shows failed, and resending delivers it once", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const chat = await befriend(alice, bob)
+    const { alice, bob, chat } = await setup.twoFriends()
     await alice.sync()
     const token = alice.internals.contacts.get(bob.accountId)!.deliveryToken
     const setToken = async (deliveryToken: string | undefined) => {
@@ -162,9 +138,7 @@ describe("the outbox in the message view", () => {
 
 describe("delivery receipts and blocking", () => {
   it("a blocked sender is told nothing: neither for new messages nor for receipts still owed", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const chat = await befriend(alice, bob)
+    const { alice, bob, chat } = await setup.twoFriends()
     await alice.sync()
     await bob.sync()
     const delivered = record(alice, "delivered")

@@ -1,48 +1,26 @@
 import { ErrorCode, toBase64Url } from "@kith/protocol"
 import { Batch } from "./batch"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { KithClient } from "./client"
 import { nodeWebSocket } from "./node/nodeWebSocket"
 import { MemoryStore } from "./store"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  openClient,
-  startTestServer,
-  testKeyPackages,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, openClient, testKeyPackages } from "./node/testHarness"
 
-let server: TestServer
-const clients: KithClient[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string) {
-  const client = await newUser(server, name)
-  clients.push(client)
-  return client
-}
+const setup = serverForFile()
+const { user } = setup
 
 /** Links a new device to `existing`'s account and waits until it is in every conversation. */
 async function link(existing: KithClient): Promise<KithClient> {
   const { code, done } = await existing.createLinkCode()
   const linked = await KithClient.linkDevice({
-    serverUrl: server.url,
+    serverUrl: setup.server.url,
     store: new MemoryStore(),
     code,
     webSocket: nodeWebSocket,
     keyPackages: testKeyPackages,
   })
-  clients.push(linked)
+  setup.keep(linked)
   await linked.connect()
   await done
   await linked.sync()
@@ -90,9 +68,7 @@ describe("multi-device", () => {
   })
 
   it("[C3] refuses a contact's new leaf whose account key is not the pinned one, and warns", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const direct = await befriend(alice, bob)
+    const { alice, bob, chat: direct } = await setup.twoFriends()
     // As if Alice had pinned another key for Bob: every leaf of Bob's account now fails her check.
     const engine = alice.internals
     await alice.sync()
@@ -115,9 +91,7 @@ describe("multi-device", () => {
   })
 
   it("a removed device stops receiving and leaves every conversation", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const direct = await befriend(alice, bob)
+    const { alice, bob, chat: direct } = await setup.twoFriends()
     const laptop = await link(alice)
     const removed = nextEvent(bob, "member-removed", (e) => e.deviceIds.includes(laptop.deviceId))
     await alice.removeDevice(laptop.deviceId)
@@ -136,11 +110,11 @@ describe("multi-device", () => {
   })
 
   it("restores an account from its recovery phrase as a new device with the same key", async () => {
-    const first = await openClient(server)
+    const first = await openClient(setup.server)
     const { recoveryPhrase, accountId } = await first.register({ displayName: "Dana" })
     await first.close()
-    const restored = await openClient(server)
-    clients.push(restored)
+    const restored = await openClient(setup.server)
+    setup.keep(restored)
     await restored.restore(recoveryPhrase)
     expect(restored.accountId).toBe(accountId)
     expect(restored.deviceId).not.toBe(first.deviceId)
@@ -152,14 +126,14 @@ describe("multi-device", () => {
     const got = nextEvent(restored, "message")
     await erin.sendText(conversationId, "welcome back")
     expect((await got).message.body).toBe("welcome back")
-    await expect(openClient(server).then((c) => c.restore("not a phrase"))).rejects.toMatchObject({
+    await expect(openClient(setup.server).then((c) => c.restore("not a phrase"))).rejects.toMatchObject({
       code: ErrorCode.BadRecoveryPhrase,
     })
   })
 
   it("deletes an account on the server and locally", async () => {
     const store = new MemoryStore()
-    const gone = await openClient(server, { store })
+    const gone = await openClient(setup.server, { store })
     await gone.register()
     await gone.connect()
     await gone.deleteAccount()

@@ -1,34 +1,12 @@
 import { readFileSync, existsSync } from "node:fs"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { SqliteStore } from "./node/sqliteStore"
 import { systemClock, type Clock } from "./runtime"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  startTestServer,
-  tempStorePath,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, tempStorePath } from "./node/testHarness"
 
-let server: TestServer
-const clients = new Set<KithClient>()
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all([...clients].map((c) => c.close()))
-  await server.close()
-})
-
-async function user(name: string, options: Parameters<typeof newUser>[2] = {}) {
-  const client = await newUser(server, name, options)
-  clients.add(client)
-  return client
-}
+const setup = serverForFile()
+const { user } = setup
 
 function movableClock(): Clock & { advance(ms: number): void } {
   let offset = 0
@@ -47,8 +25,8 @@ describe("local deletion ([T2], [T8])", () => {
   it("a timer set by one member applies on every device; expired plaintext is gone from the SQLite file and WAL", async () => {
     const aliceClock = movableClock()
     const bobClock = movableClock()
-    const alicePath = tempStorePath(server, "alice-disappearing")
-    const bobPath = tempStorePath(server, "bob-disappearing")
+    const alicePath = tempStorePath(setup.server, "alice-disappearing")
+    const bobPath = tempStorePath(setup.server, "bob-disappearing")
     const alice = await user("Alice", { clock: aliceClock, store: new SqliteStore(alicePath) })
     const bob = await user("Bob", { clock: bobClock, store: new SqliteStore(bobPath) })
     const direct = await befriend(alice, bob)
@@ -92,9 +70,7 @@ describe("local deletion ([T2], [T8])", () => {
   })
 
   it("expires on its own timer, without being asked", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const direct = await befriend(alice, bob)
+    const { alice, bob, chat: direct } = await setup.twoFriends()
     const set = nextEvent(bob, "timer-changed")
     await alice.setDisappearingTimer(direct, 30_000)
     await set
@@ -127,9 +103,7 @@ describe("local deletion ([T2], [T8])", () => {
   })
 
   it("refuses a timer outside the allowed set, and receivers ignore one", async () => {
-    const alice = await user("Alice")
-    const bob = await user("Bob")
-    const direct = await befriend(alice, bob)
+    const { alice, bob, chat: direct } = await setup.twoFriends()
     await expect(alice.setDisappearingTimer(direct, 12_345)).rejects.toMatchObject({
       code: "KITH_ERR_BAD_REQUEST",
     })
@@ -138,7 +112,7 @@ describe("local deletion ([T2], [T8])", () => {
 
   it("Delete for me removes the plaintext from this device's SQLite file; the others keep theirs", async () => {
     const alice = await user("Alice")
-    const bobPath = tempStorePath(server, "bob-delete-for-me")
+    const bobPath = tempStorePath(setup.server, "bob-delete-for-me")
     const bob = await user("Bob", { store: new SqliteStore(bobPath) })
     const direct = await befriend(alice, bob)
     const marker = `delete-me-${crypto.randomUUID()}`

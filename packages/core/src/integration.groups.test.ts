@@ -1,28 +1,18 @@
 import { create } from "@bufbuild/protobuf"
 import { content as pb, ErrorCode } from "@kith/protocol"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { claimKeyPackages } from "./claims"
 import type { KithClient } from "./client"
 import { addDevices, commitChange } from "./commits"
 import { epochOf, groupMembers } from "./mlsGroup"
 import { sendContent } from "./send"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
+import { befriend, nextEvent } from "./node/testHarness"
 
-let server: TestServer
-const clients: KithClient[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
+const setup = serverForFile()
 
 async function users<N extends string[]>(...names: N): Promise<{ [K in keyof N]: KithClient }> {
-  const made = await Promise.all(names.map((n) => newUser(server, n)))
-  clients.push(...made)
+  const made = await Promise.all(names.map((n) => setup.user(n)))
   return made as { [K in keyof N]: KithClient }
 }
 

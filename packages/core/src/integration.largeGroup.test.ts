@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
 import { KithClient } from "./client"
 import { epochOf, groupMembers } from "./mlsGroup"
 import { nodeWebSocket } from "./node/nodeWebSocket"
 import { MemoryStore } from "./store"
-import {
-  befriend,
-  newUser,
-  nextEvent,
-  startTestServer,
-  testKeyPackages,
-  type TestServer,
-} from "./node/testHarness"
+import { befriend, nextEvent, testKeyPackages } from "./node/testHarness"
 
 /**
  * A group that grows to 50 devices: 25 accounts with two devices each (a
@@ -18,17 +12,7 @@ import {
  */
 const ACCOUNTS = 25
 
-let server: TestServer
-const all: KithClient[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all(all.map((c) => c.close()))
-  await server.close()
-})
+const setup = serverForFile()
 
 interface Person {
   phone: KithClient
@@ -36,10 +20,10 @@ interface Person {
 }
 
 async function person(name: string): Promise<Person> {
-  const phone = await newUser(server, name)
+  const phone = await setup.user(name)
   const { code, done } = await phone.createLinkCode()
   const laptop = await KithClient.linkDevice({
-    serverUrl: server.url,
+    serverUrl: setup.server.url,
     store: new MemoryStore(),
     code,
     webSocket: nodeWebSocket,
@@ -47,7 +31,7 @@ async function person(name: string): Promise<Person> {
   })
   await laptop.connect()
   await done
-  all.push(phone, laptop)
+  setup.keep(laptop)
   return { phone, laptop }
 }
 

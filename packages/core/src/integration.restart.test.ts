@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
+import { nextEvent } from "./node/testHarness"
 
-let server: TestServer
-const clients: KithClient[] = []
-
-beforeAll(async () => {
-  server = await startTestServer()
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
+const setup = serverForFile()
 
 describe("a server restart", () => {
   it("is ridden out: clients reconnect, open new sessions, and what was queued goes out", async () => {
-    const alice = await newUser(server, "Alice")
-    const bob = await newUser(server, "Bob")
-    clients.push(alice, bob)
-    const conversationId = await befriend(alice, bob)
+    const { alice, bob, chat: conversationId } = await setup.twoFriends()
     const offline = nextEvent(alice, "connection", (e) => !e.online)
-    await server.restart()
+    await setup.server.restart()
     await offline
     // Written while the server is away: it waits in the outbox.
     const sent = await alice.sendText(conversationId, "sent during the restart")

@@ -1,21 +1,13 @@
 import { join } from "node:path"
 import BetterSqlite3 from "better-sqlite3"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { KithClient } from "./client"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
+import { describe, expect, it } from "vitest"
+import { serverForFile } from "./testing/serverForFile.node"
+import { befriend, nextEvent } from "./node/testHarness"
 
-let server: TestServer
-const clients: KithClient[] = []
-beforeAll(async () => {
-  server = await startTestServer()
-})
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
+const setup = serverForFile()
 
 function reportsOnServer(): { reason: string; messages: string }[] {
-  const db = new BetterSqlite3(join(server.dir, "server", "kith.sqlite"), { readonly: true })
+  const db = new BetterSqlite3(join(setup.server.dir, "server", "kith.sqlite"), { readonly: true })
   try {
     return db.prepare("SELECT reason, messages FROM reports").all() as { reason: string; messages: string }[]
   } finally {
@@ -25,10 +17,7 @@ function reportsOnServer(): { reason: string; messages: string }[] {
 
 describe("reporting messages", () => {
   it("sends exactly the chosen messages — text, sender, time — and what the preview showed", async () => {
-    const alice = await newUser(server, "Alice")
-    const bob = await newUser(server, "Bob")
-    clients.push(alice, bob)
-    const chat = await befriend(alice, bob)
+    const { alice, bob, chat } = await setup.twoFriends()
     const texts = ["first, harmless", "second, abusive", "third, abusive too"]
     for (const text of texts) {
       const arrived = nextEvent(bob, "message", (e) => e.message.body === text)
@@ -58,9 +47,8 @@ describe("reporting messages", () => {
   })
 
   it("refuses a report with nothing reportable in it", async () => {
-    const carol = await newUser(server, "Carol")
-    const dave = await newUser(server, "Dave")
-    clients.push(carol, dave)
+    const carol = await setup.user("Carol")
+    const dave = await setup.user("Dave")
     const chat = await befriend(carol, dave)
     const mine = await carol.sendText(chat, "my own words")
     await expect(carol.report(chat, [mine.id], "spam")).rejects.toMatchObject({
