@@ -1,46 +1,15 @@
 import { describe, expect, it } from "vitest"
 import { Batch } from "./batch"
-import { kithAuthService } from "./credential"
 import { GroupStates } from "./groupStates"
 import { groupKey } from "./groupStateStorage"
-import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
-import {
-  clientConfigWith,
-  commitProposals,
-  encodeState,
-  encryptApplication,
-  newGroup,
-  type GroupState,
-} from "./mlsGroup"
+import { commitProposals, encodeState, encryptApplication, type GroupState } from "./mlsGroup"
 import { MemoryStore } from "./store"
-import { localIdentity } from "./testing/localIdentity"
-
-const config = clientConfigWith(kithAuthService(() => true))
-
-async function device() {
-  const identity = localIdentity()
-  const record = await generateKeyPackageRecord(identity, false)
-  return { keyPackage: keyPackageOf(record), privatePackage: privatePackageOf(record, identity) }
-}
-
-const addOf = async () => ({ proposalType: "add" as const, add: { keyPackage: (await device()).keyPackage } })
-
-async function groupOf(size: number): Promise<GroupState> {
-  const founder = await device()
-  const state = await newGroup(
-    crypto.getRandomValues(new Uint8Array(16)),
-    founder.keyPackage,
-    founder.privatePackage,
-    config,
-  )
-  const adds = await Promise.all(Array.from({ length: size - 1 }, addOf))
-  return (await commitProposals(state, adds)).state
-}
+import { addProposal, groupOf, testDevice, trustingConfig } from "./testing/mlsTestGroups"
 
 describe("group states stored with their trees apart", () => {
   it("round-trips, writes no tree for a message, keeps one copy per tree and forgets trees no epoch holds", async () => {
     const store = new MemoryStore()
-    const states = new GroupStates(store, config)
+    const states = new GroupStates(store, trustingConfig)
     const id = "g"
     const set = async (state: GroupState) => {
       const batch = new Batch()
@@ -70,13 +39,13 @@ describe("group states stored with their trees apart", () => {
 
     // Commits: each epoch's tree once; past epochs beyond those kept for late messages are forgotten.
     for (let i = 0; i < 7; i++) {
-      state = (await commitProposals(state, [await addOf()])).state
+      state = (await commitProposals(state, [addProposal(await testDevice())])).state
       await set(state)
       expect(await trees()).toBe(held(state))
     }
     expect(await trees()).toBeLessThanOrEqual(1 + state.historicalReceiverData.size)
 
-    const loaded = await new GroupStates(store, config).get(id)
+    const loaded = await new GroupStates(store, trustingConfig).get(id)
     expect(encodeState(loaded!)).toEqual(encodeState(state))
     // The loaded state goes on working.
     await encryptApplication(loaded!, new TextEncoder().encode("after loading"))
@@ -86,7 +55,7 @@ describe("group states stored with their trees apart", () => {
     const store = new MemoryStore()
     const state = await groupOf(3)
     await store.put(groupKey("old"), encodeState(state))
-    const loaded = await new GroupStates(store, config).get("old")
+    const loaded = await new GroupStates(store, trustingConfig).get("old")
     expect(encodeState(loaded!)).toEqual(encodeState(state))
   })
 })

@@ -3,7 +3,6 @@ import { ed25519 } from "@noble/curves/ed25519.js"
 import { describe, expect, it } from "vitest"
 import { credentialFor, identifyLeaf, kithAuthService, type LeafIdentity } from "./credential"
 import { certifyDevice, keyPairFromSeed, type Identity } from "./identity"
-import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
 import {
   clientConfigWith,
   commitProposals,
@@ -14,25 +13,9 @@ import {
   epochOf,
   groupMembers,
   joinFromWelcome,
-  newGroup,
-  processGroupMessage,
-  type GroupState,
 } from "./mlsGroup"
 import { localIdentity } from "./testing/localIdentity"
-import { acceptAll } from "ts-mls"
-
-const config = clientConfigWith(kithAuthService(() => true))
-
-async function keyPackage(identity: Identity) {
-  const record = await generateKeyPackageRecord(identity, false)
-  return { keyPackage: keyPackageOf(record), privatePackage: privatePackageOf(record, identity) }
-}
-
-async function receive(state: GroupState, payload: Uint8Array) {
-  const message = decodePayload(payload)
-  if (message?.wireformat !== "mls_private_message") throw new Error("expected a private message")
-  return processGroupMessage(state, message, acceptAll)
-}
+import { foundGroup, receivePrivate, testDevice, trustingConfig } from "./testing/mlsTestGroups"
 
 describe("credentials [C1] [C2]", () => {
   it("identify a leaf by its certificate", () => {
@@ -75,21 +58,16 @@ describe("the MLS authentication service", () => {
     const alice = localIdentity()
     const bob = localIdentity()
     const mallory = localIdentity()
-    const a = await keyPackage(alice)
-    let state = await newGroup(
-      crypto.getRandomValues(new Uint8Array(16)),
-      a.keyPackage,
-      a.privatePackage,
-      config,
-    )
+    const a = await testDevice(alice)
+    let state = await foundGroup(a)
     // Mallory publishes a key package that carries Bob's certificate but her own signature key.
     const forgedIdentity: Identity = { ...mallory, certificate: bob.certificate }
-    const forged = await keyPackage(forgedIdentity)
+    const forged = await testDevice(forgedIdentity)
     await expect(
       commitProposals(state, [{ proposalType: "add", add: { keyPackage: forged.keyPackage } }]),
     ).rejects.toThrow()
     // Bob's genuine key package is accepted.
-    const genuine = await keyPackage(bob)
+    const genuine = await testDevice(bob)
     const committed = await commitProposals(state, [
       { proposalType: "add", add: { keyPackage: genuine.keyPackage } },
     ])
@@ -122,14 +100,9 @@ describe("the MLS authentication service", () => {
         return true
       }),
     )
-    const a = await keyPackage(alice)
-    const state = await newGroup(
-      crypto.getRandomValues(new Uint8Array(16)),
-      a.keyPackage,
-      a.privatePackage,
-      pinningConfig,
-    )
-    const f = await keyPackage(fake)
+    const a = await testDevice(alice)
+    const state = await foundGroup(a, pinningConfig)
+    const f = await testDevice(fake)
     await expect(
       commitProposals(state, [{ proposalType: "add", add: { keyPackage: f.keyPackage } }]),
     ).rejects.toThrow()
@@ -141,33 +114,28 @@ describe("groups", () => {
   it("carry messages both ways, name their sender, and survive encode/decode", async () => {
     const alice = localIdentity()
     const bob = localIdentity()
-    const a = await keyPackage(alice)
-    const b = await keyPackage(bob)
-    let aliceState = await newGroup(
-      crypto.getRandomValues(new Uint8Array(16)),
-      a.keyPackage,
-      a.privatePackage,
-      config,
-    )
+    const a = await testDevice(alice)
+    const b = await testDevice(bob)
+    let aliceState = await foundGroup(a)
     const added = await commitProposals(aliceState, [
       { proposalType: "add", add: { keyPackage: b.keyPackage } },
     ])
     aliceState = added.state
     const welcome = decodePayload(added.welcome!)
     if (welcome?.wireformat !== "mls_welcome") throw new Error("expected a Welcome")
-    let bobState = await joinFromWelcome(welcome.welcome, b.keyPackage, b.privatePackage, config)
+    let bobState = await joinFromWelcome(welcome.welcome, b.keyPackage, b.privatePackage, trustingConfig)
     expect(epochOf(bobState)).toBe(epochOf(aliceState))
 
     const hello = await encryptApplication(aliceState, utf8.encode("hello Bob"))
     aliceState = hello.state
-    const received = await receive(bobState, hello.payload)
+    const received = await receivePrivate(bobState, hello.payload)
     if (received.kind !== "application") throw new Error("expected an application message")
     expect(utf8.decode(received.plaintext)).toBe("hello Bob")
     expect(received.sender.accountId).toBe(toBase64Url(alice.accountId))
-    bobState = decodeState(encodeState(received.state), config)
+    bobState = decodeState(encodeState(received.state), trustingConfig)
 
     const reply = await encryptApplication(bobState, utf8.encode("hi Alice"))
-    const back = await receive(aliceState, reply.payload)
+    const back = await receivePrivate(aliceState, reply.payload)
     if (back.kind !== "application") throw new Error("expected an application message")
     expect(utf8.decode(back.plaintext)).toBe("hi Alice")
     expect(back.sender.deviceId).toBe(toBase64Url(bob.deviceId))

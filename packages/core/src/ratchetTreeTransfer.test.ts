@@ -1,42 +1,9 @@
 import { ErrorCode } from "@kith/protocol"
 import type { Welcome } from "ts-mls"
 import { describe, expect, it } from "vitest"
-import { kithAuthService } from "./credential"
-import type { Identity } from "./identity"
-import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
-import {
-  clientConfigWith,
-  commitProposals,
-  decodePayload,
-  groupMembers,
-  joinFromWelcome,
-  newGroup,
-  type GroupState,
-} from "./mlsGroup"
+import { commitProposals, decodePayload, groupMembers, joinFromWelcome, type GroupState } from "./mlsGroup"
 import { INLINE_TREE_MAX_DEVICES, openTree, treeLocatorForWelcome } from "./ratchetTreeTransfer"
-import { localIdentity } from "./testing/localIdentity"
-
-const config = clientConfigWith(kithAuthService(() => true))
-
-async function device(identity: Identity = localIdentity()) {
-  const record = await generateKeyPackageRecord(identity, false)
-  return { keyPackage: keyPackageOf(record), privatePackage: privatePackageOf(record, identity) }
-}
-
-type Device = Awaited<ReturnType<typeof device>>
-
-async function groupOf(size: number): Promise<GroupState> {
-  const founder = await device()
-  const state = await newGroup(
-    crypto.getRandomValues(new Uint8Array(16)),
-    founder.keyPackage,
-    founder.privatePackage,
-    config,
-  )
-  const others = await Promise.all(Array.from({ length: size - 1 }, () => device()))
-  const adds = others.map((d) => ({ proposalType: "add" as const, add: { keyPackage: d.keyPackage } }))
-  return (await commitProposals(state, adds)).state
-}
+import { addProposal, groupOf, testDevice, trustingConfig, type TestDevice } from "./testing/mlsTestGroups"
 
 function welcomeOf(bytes: Uint8Array): Welcome {
   const message = decodePayload(bytes)
@@ -44,17 +11,15 @@ function welcomeOf(bytes: Uint8Array): Welcome {
   return message.welcome
 }
 
-async function addOne(state: GroupState, joiner: Device) {
-  const committed = await commitProposals(state, [
-    { proposalType: "add", add: { keyPackage: joiner.keyPackage } },
-  ])
+async function addOne(state: GroupState, joiner: TestDevice) {
+  const committed = await commitProposals(state, [addProposal(joiner)])
   return { ...committed, welcomeMessage: welcomeOf(committed.welcome!) }
 }
 
 describe("ratchet trees out of band", () => {
   it("a small group's Welcome carries its tree: nothing to fetch", async () => {
     const state = await groupOf(3)
-    const joiner = await device()
+    const joiner = await testDevice()
     const added = await addOne(state, joiner)
     expect(added.sealedTree).toBeUndefined()
     expect(
@@ -64,14 +29,14 @@ describe("ratchet trees out of band", () => {
       added.welcomeMessage,
       joiner.keyPackage,
       joiner.privatePackage,
-      config,
+      trustingConfig,
     )
     expect(groupMembers(joined)).toHaveLength(4)
   })
 
   it("a larger group's Welcome leaves it out; the joiner derives the id and key, opens the sealed tree and joins", async () => {
     const state = await groupOf(INLINE_TREE_MAX_DEVICES)
-    const joiner = await device()
+    const joiner = await testDevice()
     const added = await addOne(state, joiner)
     const sealed = added.sealedTree!
     expect(sealed).toBeDefined()
@@ -79,7 +44,7 @@ describe("ratchet trees out of band", () => {
     expect(added.welcome!.length).toBeLessThan(4096)
     expect(sealed.ciphertext.length).toBeGreaterThan(INLINE_TREE_MAX_DEVICES * 1000)
     await expect(
-      joinFromWelcome(added.welcomeMessage, joiner.keyPackage, joiner.privatePackage, config),
+      joinFromWelcome(added.welcomeMessage, joiner.keyPackage, joiner.privatePackage, trustingConfig),
     ).rejects.toThrow()
     const locator = (await treeLocatorForWelcome(
       added.welcomeMessage,
@@ -92,7 +57,7 @@ describe("ratchet trees out of band", () => {
       added.welcomeMessage,
       joiner.keyPackage,
       joiner.privatePackage,
-      config,
+      trustingConfig,
       tree,
     )
     expect(groupMembers(joined)).toHaveLength(INLINE_TREE_MAX_DEVICES + 1)
@@ -101,7 +66,7 @@ describe("ratchet trees out of band", () => {
 
   it("refuses a tree that was tampered with, or that is another epoch's", async () => {
     const state = await groupOf(INLINE_TREE_MAX_DEVICES)
-    const joiner = await device()
+    const joiner = await testDevice()
     const added = await addOne(state, joiner)
     const locator = (await treeLocatorForWelcome(
       added.welcomeMessage,
@@ -113,23 +78,29 @@ describe("ratchet trees out of band", () => {
     expect(() => openTree(locator, tampered)).toThrow(expect.objectContaining({ code: ErrorCode.Decrypt }))
     // A valid tree of the previous epoch, sealed under the right key (a member gone rogue, say):
     // MLS refuses it against the tree hash the signed GroupInfo commits to.
-    const another = await device()
+    const another = await testDevice()
     const earlier = await addOne(state, another)
     const wrongTree = openTree(
       (await treeLocatorForWelcome(earlier.welcomeMessage, another.keyPackage, another.privatePackage))!,
       earlier.sealedTree!.ciphertext,
     )
     await expect(
-      joinFromWelcome(added.welcomeMessage, joiner.keyPackage, joiner.privatePackage, config, wrongTree),
+      joinFromWelcome(
+        added.welcomeMessage,
+        joiner.keyPackage,
+        joiner.privatePackage,
+        trustingConfig,
+        wrongTree,
+      ),
     ).rejects.toThrow()
   })
 
   it("gives each epoch its own id and key, which only the Welcome's recipient can derive", async () => {
     const state = await groupOf(INLINE_TREE_MAX_DEVICES)
-    const first = await addOne(state, await device())
-    const second = await addOne(state, await device())
+    const first = await addOne(state, await testDevice())
+    const second = await addOne(state, await testDevice())
     expect(first.sealedTree!.treeId).not.toBe(second.sealedTree!.treeId)
-    const stranger = await device()
+    const stranger = await testDevice()
     await expect(
       treeLocatorForWelcome(first.welcomeMessage, stranger.keyPackage, stranger.privatePackage),
     ).rejects.toThrow()

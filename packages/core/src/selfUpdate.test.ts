@@ -1,32 +1,9 @@
-import { acceptAll } from "ts-mls"
 import { describe, expect, it } from "vitest"
-import { kithAuthService } from "./credential"
-import { generateKeyPackageRecord, keyPackageOf, privatePackageOf } from "./keyPackages"
-import {
-  clientConfigWith,
-  commitProposals,
-  decodePayload,
-  joinFromWelcome,
-  newGroup,
-  processGroupMessage,
-  type GroupState,
-} from "./mlsGroup"
+import { commitProposals, decodePayload, joinFromWelcome, type GroupState } from "./mlsGroup"
 import { shouldFillPath } from "./selfUpdate"
-import { localIdentity } from "./testing/localIdentity"
+import { addProposal, foundGroup, receivePrivate, testDevice, trustingConfig } from "./testing/mlsTestGroups"
 
-const config = clientConfigWith(kithAuthService(() => true))
-
-async function device() {
-  const identity = localIdentity()
-  const record = await generateKeyPackageRecord(identity, false)
-  return { keyPackage: keyPackageOf(record), privatePackage: privatePackageOf(record, identity) }
-}
-
-async function receive(state: GroupState, payload: Uint8Array): Promise<GroupState> {
-  const message = decodePayload(payload)
-  if (message?.wireformat !== "mls_private_message") throw new Error("expected a commit")
-  return (await processGroupMessage(state, message, acceptAll)).state
-}
+const receive = async (state: GroupState, commit: Uint8Array) => (await receivePrivate(state, commit)).state
 
 /** Parent nodes that are blank or list unmerged leaves: what makes commits encrypt to many. */
 const unfilled = (state: GroupState) =>
@@ -38,24 +15,22 @@ const unfilled = (state: GroupState) =>
 
 describe("filling the tree after a batch of joins", () => {
   it("the designated joiners' self-updates fill every parent node, and the committer's next commit shrinks", async () => {
-    const founder = await device()
-    let committer = await newGroup(
-      crypto.getRandomValues(new Uint8Array(16)),
-      founder.keyPackage,
-      founder.privatePackage,
-      config,
-    )
-    const joiners = await Promise.all(Array.from({ length: 15 }, () => device()))
-    const batch = await commitProposals(
-      committer,
-      joiners.map((d) => ({ proposalType: "add" as const, add: { keyPackage: d.keyPackage } })),
-    )
+    const founder = await testDevice()
+    let committer = await foundGroup(founder)
+    const joiners = await Promise.all(Array.from({ length: 15 }, () => testDevice()))
+    const batch = await commitProposals(committer, joiners.map(addProposal))
     committer = batch.state
     const welcome = decodePayload(batch.welcome!)
     if (welcome?.wireformat !== "mls_welcome") throw new Error("expected a Welcome")
     let members = await Promise.all(
       joiners.map((d) =>
-        joinFromWelcome(welcome.welcome, d.keyPackage, d.privatePackage, config, committer.ratchetTree),
+        joinFromWelcome(
+          welcome.welcome,
+          d.keyPackage,
+          d.privatePackage,
+          trustingConfig,
+          committer.ratchetTree,
+        ),
       ),
     )
     expect(unfilled(committer)).toBeGreaterThan(4)
