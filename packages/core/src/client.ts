@@ -1,7 +1,7 @@
 import { ErrorCode, KithError } from "@kith/protocol"
 import { Batch } from "./batch"
 import { blockedAccounts, setBlocked } from "./blocking"
-import { Connection } from "./connection"
+import { Connection, SEALED_KEEP_ALIVE_MS } from "./connection"
 import { deleteForMe } from "./deleteForMe"
 import { setDisappearingTimer, sweepExpired } from "./disappearing"
 import { conversationView, nameOf } from "./conversationView"
@@ -67,6 +67,12 @@ export interface KithClientOptions {
    * tree that way).
    */
   inlineTreeMaxDevices?: number
+  /**
+   * How long the anonymous socket for sealed sends may be silent before it
+   * sends a Ping (default 60 s, half the server's 2-minute deadline for
+   * unauthenticated sockets; tests set less).
+   */
+  sealedKeepAliveMs?: number
 }
 
 /**
@@ -91,6 +97,7 @@ export class KithClient implements AsyncIterable<KithEvent> {
       random: options.random ?? secureRandom,
       keyPackages: options.keyPackages ?? defaultKeyPackagePolicy,
       inlineTreeMaxDevices: options.inlineTreeMaxDevices ?? INLINE_TREE_MAX_DEVICES,
+      sealedKeepAliveMs: options.sealedKeepAliveMs ?? SEALED_KEEP_ALIVE_MS,
     }
     return new KithClient(await Engine.open(engineOptions))
   }

@@ -5,6 +5,8 @@ import { pruneSeenDigests } from "./seenDigests"
 import { FrameSocket } from "./socket"
 
 const CONNECT_TIMEOUT_MS = 15_000
+/** Half the server's silence deadline for unauthenticated sockets (2 minutes), leaving room for a slow network. */
+export const SEALED_KEEP_ALIVE_MS = 60_000
 
 /**
  * The client's two connections and their life cycle: the authenticated one
@@ -45,6 +47,7 @@ export class Connection {
       serverUrl: engine.options.serverUrl,
       WebSocket,
       clock: engine.clock,
+      keepAliveMs: engine.options.sealedKeepAliveMs,
       onStatus: (online) => {
         if (online) engine.background.start(() => engine.outbox.flush())
       },

@@ -30,6 +30,8 @@ export interface EngineOptions {
   keyPackages: KeyPackagePolicy
   /** Welcomes into groups of more devices than this leave the ratchet tree out (ratchetTreeTransfer.ts). */
   inlineTreeMaxDevices: number
+  /** How long the anonymous socket may be silent before it pings (connection.ts). */
+  sealedKeepAliveMs: number
 }
 
 /** Small facts about this account that are not keys. */

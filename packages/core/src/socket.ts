@@ -36,6 +36,12 @@ export interface SocketOptions {
   onEntry?: (entry: frames.MailboxEntry) => void
   onCaughtUp?: () => void
   onStatus?: (online: boolean) => void
+  /**
+   * For the anonymous socket: after this long without sending, send a Ping,
+   * so the server's silence deadline for unauthenticated sockets
+   * (docs/protocol.md §7) does not close it and force a new handshake.
+   */
+  keepAliveMs?: number
 }
 
 const OPEN = 1
@@ -60,6 +66,7 @@ export class FrameSocket {
   private failures = 0
   private loop: Promise<void> | undefined
   private stopping = new AbortController()
+  private lastSentMs = 0
 
   constructor(private readonly options: SocketOptions) {}
 
@@ -128,6 +135,7 @@ export class FrameSocket {
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject })
       ws.send(encodeClientFrame({ requestId, body }))
+      this.lastSentMs = this.options.clock.now()
     })
   }
 
@@ -154,6 +162,7 @@ export class FrameSocket {
       }
       ws.binaryType = "arraybuffer"
       this.ws = ws
+      const closed = new AbortController()
       ws.addEventListener("open", () => {
         void this.onOpen(ws).then(
           () => {
@@ -162,6 +171,7 @@ export class FrameSocket {
             this.ready = true
             this.options.onStatus?.(true)
             for (const wake of this.readyWaiters.splice(0)) wake()
+            void this.keepAlive(ws, closed.signal)
           },
           () => ws.close(4000, "authentication failed"),
         )
@@ -169,6 +179,7 @@ export class FrameSocket {
       ws.addEventListener("message", (event) => this.onMessage(event.data))
       ws.addEventListener("error", () => {})
       ws.addEventListener("close", () => {
+        closed.abort()
         if (this.ws === ws) this.ws = undefined
         const wasOnline = this.ready
         this.ready = false
@@ -177,6 +188,26 @@ export class FrameSocket {
         resolve({ wasReady })
       })
     })
+  }
+
+  /**
+   * Sends a Ping whenever the connection has been silent for keepAliveMs —
+   * a few bytes a minute, instead of the server closing an idle anonymous
+   * socket and the client opening a new one.
+   */
+  private async keepAlive(ws: WebSocketLike, closed: AbortSignal): Promise<void> {
+    const interval = this.options.keepAliveMs
+    if (interval === undefined || interval <= 0) return
+    const clock = this.options.clock
+    while (!closed.aborted && this.ws === ws && !this.stopped) {
+      let waitMs = interval - (clock.now() - this.lastSentMs)
+      if (waitMs <= 0) {
+        // The answer only says the server is there; a lost connection is noticed by its close.
+        this.requestOnce({ case: "ping", value: {} as frames.Ping }).catch(() => {})
+        waitMs = interval
+      }
+      await clock.sleep(waitMs, closed)
+    }
   }
 
   private async onOpen(ws: WebSocketLike): Promise<void> {
