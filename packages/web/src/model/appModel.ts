@@ -22,7 +22,10 @@ import {
   wipeBrowserData,
   type OpenedStorage,
 } from "./engineSession"
+import { watchConnection } from "./connectionWatch"
+import { holdEngineLock } from "./engineLock"
 import { deviceFingerprint } from "./fingerprint"
+import { ListCacheWriter, readListCache } from "./listCache"
 import { chatListsOf, shownAccountIds } from "./chatLists"
 import { chatMessageOf, failedMessageOf, type FailedSend } from "./fromEngine"
 import { linkNewDevice } from "./linking"
@@ -46,13 +49,6 @@ export interface AppModelOptions {
 
 /** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
 const PENDING_PHRASE_KEY = "pending-recovery-phrase"
-/** The last chat list shown, sealed like everything else: a warm start shows it before the engine is open. */
-const LIST_CACHE_KEY = "chat-list-cache"
-
-interface ListCache {
-  me: Me
-  chats: AppState["chats"]
-}
 
 /**
  * The web app's state and everything a screen can ask for. It owns the engine
@@ -73,7 +69,6 @@ export class AppModel {
   private readonly systemLines = new Map<string, SystemLine[]>()
   private readonly openCount = new Map<string, number>()
   private engineOnline = false
-  private reconnecting = false
   private readonly stops: (() => void)[] = []
   private refreshQueued = false
   private readonly staleChats = new Set<string>()
@@ -100,7 +95,11 @@ export class AppModel {
   })
 
   private clientWaiters: ((client: KithClient) => void)[] = []
-  private listCacheTimer: ReturnType<typeof setTimeout> | undefined
+  private readonly listCache = new ListCacheWriter(() => ({
+    store: this.storage?.appStore,
+    me: this.state.me,
+    chats: this.state.chats,
+  }))
 
   constructor(private readonly options: AppModelOptions) {}
 
@@ -139,7 +138,7 @@ export class AppModel {
 
   async boot(): Promise<void> {
     try {
-      if (!(await this.holdEngineLock())) return this.set({ phase: { kind: "elsewhere" } })
+      if (!(await holdEngineLock())) return this.set({ phase: { kind: "elsewhere" } })
       this.db = openDatabase()
       const status = await openStorage(this.db)
       if (status.kind === "new") return this.set({ phase: { kind: "welcome" } })
@@ -152,31 +151,19 @@ export class AppModel {
     }
   }
 
-  /** One engine per browser profile: a second tab would race the first over the same keys and mailbox. */
-  private holdEngineLock(): Promise<boolean> {
-    if (!navigator.locks) return Promise.resolve(true)
-    return new Promise((resolve) => {
-      void navigator.locks.request("kith-engine", { ifAvailable: true }, (lock) => {
-        resolve(lock !== null)
-        // Held for the page's lifetime.
-        return lock ? new Promise<void>(() => {}) : undefined
-      })
-    })
-  }
-
   private async openWith(storage: OpenedStorage): Promise<void> {
     this.storage = storage
     const [prefs, drafts, pending, cached] = await Promise.all([
       loadPrefs(storage.appStore),
       loadDrafts(storage.appStore),
       storage.appStore.get(PENDING_PHRASE_KEY),
-      storage.appStore.get(LIST_CACHE_KEY),
+      readListCache(storage.appStore),
     ])
     this.prefs = prefs
     this.drafts = drafts
     // The chat list as it was last shown, while the engine opens its store and lists it afresh.
     if (cached && !pending) {
-      const { me, chats } = decodeJson<ListCache>(cached)
+      const { me, chats } = cached
       this.set({ phase: { kind: "ready" }, me, chats, connection: "connecting" })
     }
     const client = await openClient(this.options.serverUrl, storage)
@@ -187,16 +174,6 @@ export class AppModel {
     this.useClient(client)
     if (pending) return this.set({ phase: { kind: "recovery-phrase", phrase: decodeJson<string>(pending) } })
     await this.start()
-  }
-
-  /** Keeps the chat list (sealed) for the next start to show at once. */
-  private cacheList(): void {
-    clearTimeout(this.listCacheTimer)
-    this.listCacheTimer = setTimeout(() => {
-      const { me, chats } = this.state
-      if (me && this.storage)
-        void this.storage.appStore.put(LIST_CACHE_KEY, encodeJson({ me, chats } satisfies ListCache))
-    }, 1000)
   }
 
   async unlock(passcode: string): Promise<void> {
@@ -265,18 +242,13 @@ export class AppModel {
       if (this.profiles.namesMissing) this.scheduleRefresh()
     }, 10_000)
     this.stops.push(() => clearInterval(tick))
-    // The browser's own online/offline flags are faster than a socket noticing; the engine's word decides when back.
-    const online = () => {
-      this.set({ connection: this.engineOnline ? "online" : "connecting" })
-      if (!this.engineOnline) void this.reconnect()
-    }
-    const offline = () => this.set({ connection: "offline" })
-    addEventListener("online", online)
-    addEventListener("offline", offline)
-    this.stops.push(() => {
-      removeEventListener("online", online)
-      removeEventListener("offline", offline)
-    })
+    this.stops.push(
+      watchConnection({
+        client: () => this.client,
+        engineOnline: () => this.engineOnline,
+        show: (connection) => this.set({ connection }),
+      }),
+    )
     this.set({
       phase: { kind: "ready" },
       me: await this.meOf(client),
@@ -296,25 +268,6 @@ export class AppModel {
     await this.refresh()
     // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
-  }
-
-  /**
-   * A connection attempt made while the network was down can hang with no
-   * answer; when the browser says it is back, start afresh rather than wait
-   * for that attempt to time out.
-   */
-  private async reconnect(): Promise<void> {
-    const client = this.client
-    if (!client || this.reconnecting) return
-    this.reconnecting = true
-    try {
-      await client.close()
-      if (this.client === client) await client.connect()
-    } catch (e) {
-      console.warn("reconnect", e)
-    } finally {
-      this.reconnecting = false
-    }
   }
 
   private async meOf(client: KithClient): Promise<Me> {
@@ -492,7 +445,7 @@ export class AppModel {
     this.staleChats.clear()
     for (const id of stale) this.loaded.set(id, await client.messages(id))
     this.set({ ...shown, me, messages: this.renderAll() })
-    this.cacheList()
+    this.listCache.writeSoon()
     void this.profiles.fetchProfiles(shownAccountIds(lists, me.accountId))
   }
 
