@@ -182,6 +182,14 @@ export async function groupBenchmark({ devices, repeats, fill, join }: GroupOpti
     updateCommitBytes: 0,
     stateBytes: encodeGroupState(member).length,
   }
+  /** The committer commits `proposals` and the member processes it, each timed; both move to the new epoch. */
+  const commitAndProcess = async (proposals: Proposal[]) => {
+    const [made, commitMs] = await timed(() => commit(committer, cs, proposals))
+    const [processed, processMs] = await timed(() => process(member, made.commit, cs))
+    committer = made.newState
+    member = processed
+    return { commitMs, processMs, commitBytes: encodeMlsMessage(made.commit).length }
+  }
   for (let r = 0; r < repeats; r++) {
     const joiner = await device(devices + r, cs)
     const [added, addMs] = await timed(() => commit(committer, cs, [addOf(joiner)]))
@@ -212,24 +220,15 @@ export async function groupBenchmark({ devices, repeats, fill, join }: GroupOpti
     member = memberAfterAdd
 
     // Remove the device just added, so the group stays at N.
-    const removedLeaf = devices
-    const [removed, removeMs] = await timed(() =>
-      commit(committer, cs, [{ proposalType: "remove", remove: { removed: removedLeaf } }]),
-    )
-    const [memberAfterRemove, processRemoveMs] = await timed(() => process(member, removed.commit, cs))
-    figures.removeCommitMs.push(removeMs)
-    figures.processRemoveMs.push(processRemoveMs)
-    figures.removeCommitBytes = encodeMlsMessage(removed.commit).length
-    committer = removed.newState
-    member = memberAfterRemove
+    const removed = await commitAndProcess([{ proposalType: "remove", remove: { removed: devices } }])
+    figures.removeCommitMs.push(removed.commitMs)
+    figures.processRemoveMs.push(removed.processMs)
+    figures.removeCommitBytes = removed.commitBytes
 
-    const [updated, updateMs] = await timed(() => commit(committer, cs, []))
-    const [memberAfterUpdate, processUpdateMs] = await timed(() => process(member, updated.commit, cs))
-    figures.updateCommitMs.push(updateMs)
-    figures.processUpdateMs.push(processUpdateMs)
-    figures.updateCommitBytes = encodeMlsMessage(updated.commit).length
-    committer = updated.newState
-    member = memberAfterUpdate
+    const updated = await commitAndProcess([])
+    figures.updateCommitMs.push(updated.commitMs)
+    figures.processUpdateMs.push(updated.processMs)
+    figures.updateCommitBytes = updated.commitBytes
   }
   return figures
 }
