@@ -60,8 +60,8 @@ function startServer(target: "kith" | "floor", dataDir: string) {
 
 /**
  * Every relay figure of one target against ONE server process (registering
- * devices is slow, so the runs share them): closed-loop saturation at each
- * size, then the open loop at the given rate, the soak, and idle connections.
+ * devices is slow, so the runs share them): idle connections, closed-loop
+ * saturation at each size, then the open loop at the given rate and the soak.
  */
 async function measure(
   target: "kith" | "floor",
@@ -87,6 +87,11 @@ async function measure(
         devicesFile,
         ...extra,
       })
+    // Idle first, while the heap holds no garbage from the load runs (it would hide a few MiB).
+    const idle =
+      scenario.idleDevices > 0
+        ? await measureIdle({ target, url, devices: scenario.idleDevices, devicesFile }, pid)
+        : undefined
     const closedLoop: SizeResult[] = []
     for (const devices of scenario.sizes) {
       const runs: LoadFigures[] = []
@@ -119,10 +124,6 @@ async function measure(
       soak = { rate, seconds: scenario.soakSeconds, figures, rssStartKiB, rssEndKiB: rssKiB(pid) ?? NaN }
       console.log(`relay soak: ${figures.errors} errors, RSS ${rssStartKiB} → ${soak.rssEndKiB} KiB`)
     }
-    const idle =
-      scenario.idleDevices > 0
-        ? await measureIdle({ target, url, devices: scenario.idleDevices, devicesFile }, pid)
-        : undefined
     return { closedLoop, openLoop: { rate, runs: openRuns }, soak, idle, rssAfterKiB: rssKiB(pid) }
   } finally {
     await stop(server)
