@@ -1,8 +1,8 @@
 import type { KithClient, KithEvent, MessageView, ReportedMessage, ReportReason } from "@kith/core"
 import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
-import { hasPasscode, removePasscode, setPasscode } from "../storage/keyVault"
-import { initialState, type AppState, type Me } from "./appState"
+import { hasPasscode } from "../storage/keyVault"
+import { initialState, type AppState } from "./appState"
 import {
   decodeJson,
   defaultPrefs,
@@ -22,9 +22,9 @@ import {
   wipeBrowserData,
   type OpenedStorage,
 } from "./engineSession"
+import { AccountSettings, meOf } from "./accountSettings"
 import { watchConnection } from "./connectionWatch"
 import { holdEngineLock } from "./engineLock"
-import { deviceFingerprint } from "./fingerprint"
 import { ListCacheWriter, readListCache } from "./listCache"
 import { chatListsOf, shownAccountIds } from "./chatLists"
 import { chatMessageOf, failedMessageOf, type FailedSend } from "./fromEngine"
@@ -92,6 +92,16 @@ export class AppModel {
     showPhotoNotice: () => this.set({ photoNotice: true }),
     showUploads: (uploads) => this.set({ uploads }),
     touch: (chatId) => this.touch(chatId),
+  })
+
+  private readonly account = new AccountSettings({
+    client: () => this.client,
+    engine: () => this.engine(),
+    db: () => this.db,
+    settings: () => this.state.settings,
+    showMe: (me) => this.set({ me }),
+    showDevices: (devices) => this.set({ devices }),
+    showSettings: (settings) => this.set({ settings }),
   })
 
   private clientWaiters: ((client: KithClient) => void)[] = []
@@ -251,7 +261,7 @@ export class AppModel {
     )
     this.set({
       phase: { kind: "ready" },
-      me: await this.meOf(client),
+      me: await meOf(client),
       connection: navigator.onLine ? "connecting" : "offline",
       settings: {
         readReceipts: this.prefs.readReceipts,
@@ -268,16 +278,6 @@ export class AppModel {
     await this.refresh()
     // Connecting retries by itself (with backoff) until it succeeds or the app closes.
     void client.connect().catch((e: unknown) => console.warn("connect", e))
-  }
-
-  private async meOf(client: KithClient): Promise<Me> {
-    const who = await client.whoami()
-    return {
-      accountId: who.accountId,
-      deviceId: who.deviceId,
-      name: who.displayName ?? "",
-      username: who.username,
-    }
   }
 
   private async shutdown(): Promise<void> {
@@ -431,7 +431,7 @@ export class AppModel {
       client.conversations(),
       client.friends(),
       client.friendRequests(),
-      this.meOf(client),
+      meOf(client),
     ])
     for (const f of friends) if (f.displayName) this.profiles.learnName(f.accountId, f.displayName)
     const lists = { conversations, friends, incoming }
@@ -697,39 +697,24 @@ export class AppModel {
 
   // ---- me ----
 
-  async setDisplayName(name: string): Promise<void> {
-    await (await this.engine()).setDisplayName(name)
-    this.set({ me: await this.meOf(await this.engine()) })
+  setDisplayName(name: string): Promise<void> {
+    return this.account.setDisplayName(name)
   }
 
-  async claimUsername(username: string): Promise<void> {
-    await (await this.engine()).claimUsername(username)
-    this.set({ me: await this.meOf(await this.engine()) })
+  claimUsername(username: string): Promise<void> {
+    return this.account.claimUsername(username)
   }
 
-  async refreshDevices(): Promise<void> {
-    const client = this.client
-    if (!client) return
-    const devices = await client.devices()
-    this.set({
-      devices: await Promise.all(
-        devices.map(async (d) => ({
-          deviceId: d.deviceId,
-          current: d.current,
-          fingerprint: await deviceFingerprint(d.publicKey),
-          addedAt: d.issuedAtMs,
-        })),
-      ),
-    })
+  refreshDevices(): Promise<void> {
+    return this.account.refreshDevices()
   }
 
-  async removeDevice(deviceId: string): Promise<void> {
-    await (await this.engine()).removeDevice(deviceId)
-    await this.refreshDevices()
+  removeDevice(deviceId: string): Promise<void> {
+    return this.account.removeDevice(deviceId)
   }
 
-  async createLinkCode(): Promise<{ code: string; done: Promise<void> }> {
-    return (await this.engine()).createLinkCode()
+  createLinkCode(): Promise<{ code: string; done: Promise<void> }> {
+    return this.account.createLinkCode()
   }
 
   async setReadReceipts(on: boolean): Promise<void> {
@@ -738,14 +723,12 @@ export class AppModel {
     this.set({ settings: { ...this.state.settings, readReceipts: on }, messages: this.renderAll() })
   }
 
-  async setPasscode(passcode: string, current?: string): Promise<void> {
-    await setPasscode(this.db!, passcode, current)
-    this.set({ settings: { ...this.state.settings, appLock: true } })
+  setPasscode(passcode: string, current?: string): Promise<void> {
+    return this.account.setPasscode(passcode, current)
   }
 
-  async removePasscode(current: string): Promise<void> {
-    await removePasscode(this.db!, current)
-    this.set({ settings: { ...this.state.settings, appLock: false } })
+  removePasscode(current: string): Promise<void> {
+    return this.account.removePasscode(current)
   }
 
   async deleteAccount(): Promise<void> {
