@@ -1,34 +1,15 @@
 import type { KithClient, KithEvent, MessageView, ReportedMessage, ReportReason } from "@kith/core"
-import { ErrorCode, KithError } from "@kith/protocol"
 import type { KithDatabase } from "../storage/database"
 import { hasPasscode } from "../storage/keyVault"
 import { initialState, type AppState } from "./appState"
-import {
-  decodeJson,
-  defaultPrefs,
-  encodeJson,
-  loadDrafts,
-  loadPrefs,
-  saveDraft,
-  savePrefs,
-  type Prefs,
-} from "./appPrefs"
-import {
-  createStorage,
-  openClient,
-  openDatabase,
-  openStorage,
-  unlockStorage,
-  wipeBrowserData,
-  type OpenedStorage,
-} from "./engineSession"
+import { defaultPrefs, saveDraft, savePrefs, type Prefs } from "./appPrefs"
+import { AppSession } from "./appSession"
+import { wipeBrowserData, type OpenedStorage } from "./engineSession"
 import { AccountSettings, meOf } from "./accountSettings"
 import { watchConnection } from "./connectionWatch"
-import { holdEngineLock } from "./engineLock"
-import { ListCacheWriter, readListCache } from "./listCache"
+import { ListCacheWriter } from "./listCache"
 import { chatListsOf, shownAccountIds } from "./chatLists"
 import { chatMessageOf, failedMessageOf, type FailedSend } from "./fromEngine"
-import { linkNewDevice } from "./linking"
 import { searchMessages, type SearchHit } from "./search"
 import {
   recordSystemLine,
@@ -47,21 +28,17 @@ export interface AppModelOptions {
   serverUrl: string
 }
 
-/** Kept (sealed) between registering and confirming the phrase, so a reload cannot skip the check. */
-const PENDING_PHRASE_KEY = "pending-recovery-phrase"
-
 /**
- * The web app's state and everything a screen can ask for. It owns the engine
- * (one per browser profile, guarded by a Web Lock), turns the engine's events
- * into fresh snapshots for React, keeps drafts, settings and system lines, and
- * reloads only what an event touched.
+ * The web app's state and everything a screen can ask for. It turns the
+ * engine's events into fresh snapshots for React, keeps drafts, settings and
+ * system lines, and reloads only what an event touched. The rest it hands to
+ * parts that each get only what they need: AppSession opens storage and the
+ * engine, MessageActions acts on messages, ProfileDirectory knows names and
+ * pictures, AccountSettings keeps the "me" screens.
  */
 export class AppModel {
   private state: AppState = initialState
   private readonly listeners = new Set<() => void>()
-  private db: KithDatabase | undefined
-  private storage: OpenedStorage | undefined
-  private client: KithClient | undefined
   private prefs: Prefs = defaultPrefs
   private drafts = new Map<string, string>()
   /** Engine messages of the chats on screen, by chat id (reference-counted by openChat). */
@@ -104,24 +81,42 @@ export class AppModel {
     showSettings: (settings) => this.set({ settings }),
   })
 
-  private clientWaiters: ((client: KithClient) => void)[] = []
   private readonly listCache = new ListCacheWriter(() => ({
     store: this.storage?.appStore,
     me: this.state.me,
     chats: this.state.chats,
   }))
 
-  constructor(private readonly options: AppModelOptions) {}
+  private readonly session: AppSession
+
+  constructor(options: AppModelOptions) {
+    this.session = new AppSession({
+      serverUrl: options.serverUrl,
+      show: (patch) => this.set(patch),
+      settings: () => this.state.settings,
+      restoreRecords: (prefs, drafts) => {
+        this.prefs = prefs
+        if (drafts) this.drafts = drafts
+      },
+      start: () => this.start(),
+    })
+  }
+
+  private get db(): KithDatabase | undefined {
+    return this.session.db
+  }
+
+  private get storage(): OpenedStorage | undefined {
+    return this.session.storage
+  }
+
+  private get client(): KithClient | undefined {
+    return this.session.client
+  }
 
   /** The engine, once open (the chat list may show from its cache a moment before). */
   private engine(): Promise<KithClient> {
-    if (this.client) return Promise.resolve(this.client)
-    return new Promise((resolve) => this.clientWaiters.push(resolve))
-  }
-
-  private useClient(client: KithClient): void {
-    this.client = client
-    for (const wake of this.clientWaiters.splice(0)) wake(client)
+    return this.session.engine()
   }
 
   // ---- React's view of the model ----
@@ -146,55 +141,12 @@ export class AppModel {
 
   // ---- lifecycle ----
 
-  async boot(): Promise<void> {
-    try {
-      if (!(await holdEngineLock())) return this.set({ phase: { kind: "elsewhere" } })
-      this.db = openDatabase()
-      const status = await openStorage(this.db)
-      if (status.kind === "new") return this.set({ phase: { kind: "welcome" } })
-      if (status.kind === "locked")
-        return this.set({ phase: { kind: "locked" }, settings: { ...this.state.settings, appLock: true } })
-      await this.openWith(status.storage)
-    } catch (e) {
-      console.error(e)
-      this.set({ phase: { kind: "failed", message: String(e) } })
-    }
+  boot(): Promise<void> {
+    return this.session.boot()
   }
 
-  private async openWith(storage: OpenedStorage): Promise<void> {
-    this.storage = storage
-    const [prefs, drafts, pending, cached] = await Promise.all([
-      loadPrefs(storage.appStore),
-      loadDrafts(storage.appStore),
-      storage.appStore.get(PENDING_PHRASE_KEY),
-      readListCache(storage.appStore),
-    ])
-    this.prefs = prefs
-    this.drafts = drafts
-    // The chat list as it was last shown, while the engine opens its store and lists it afresh.
-    if (cached && !pending) {
-      const { me, chats } = cached
-      this.set({ phase: { kind: "ready" }, me, chats, connection: "connecting" })
-    }
-    const client = await openClient(this.options.serverUrl, storage)
-    if (!client.isRegistered) {
-      await client.close()
-      return this.set({ phase: { kind: "welcome" } })
-    }
-    this.useClient(client)
-    if (pending) return this.set({ phase: { kind: "recovery-phrase", phrase: decodeJson<string>(pending) } })
-    await this.start()
-  }
-
-  async unlock(passcode: string): Promise<void> {
-    if (!this.db) return
-    try {
-      await this.openWith(await unlockStorage(this.db, passcode))
-    } catch (e) {
-      if (e instanceof KithError && e.code === ErrorCode.Forbidden)
-        return this.set({ phase: { kind: "locked", error: "wrong-passcode" } })
-      throw e
-    }
+  unlock(passcode: string): Promise<void> {
+    return this.session.unlock(passcode)
   }
 
   /** Closes the engine and forgets the data key; the passcode is needed to open again. */
@@ -207,41 +159,20 @@ export class AppModel {
     })
   }
 
-  private async ensureStorage(): Promise<OpenedStorage> {
-    if (this.storage) return this.storage
-    this.db ??= openDatabase()
-    const status = await openStorage(this.db)
-    this.storage = status.kind === "open" ? status.storage : await createStorage(this.db)
-    this.prefs = await loadPrefs(this.storage.appStore)
-    return this.storage
+  createAccount(displayName: string): Promise<void> {
+    return this.session.createAccount(displayName)
   }
 
-  async createAccount(displayName: string): Promise<void> {
-    const storage = await this.ensureStorage()
-    const client = await openClient(this.options.serverUrl, storage)
-    const { recoveryPhrase } = await client.register({ displayName })
-    this.useClient(client)
-    await storage.appStore.put(PENDING_PHRASE_KEY, encodeJson(recoveryPhrase))
-    this.set({ phase: { kind: "recovery-phrase", phrase: recoveryPhrase } })
+  confirmRecoveryPhrase(): Promise<void> {
+    return this.session.confirmRecoveryPhrase()
   }
 
-  async confirmRecoveryPhrase(): Promise<void> {
-    await this.storage?.appStore.delete(PENDING_PHRASE_KEY)
-    await this.start()
+  restore(phrase: string): Promise<void> {
+    return this.session.restore(phrase)
   }
 
-  async restore(phrase: string): Promise<void> {
-    const storage = await this.ensureStorage()
-    const client = await openClient(this.options.serverUrl, storage)
-    await client.restore(phrase)
-    this.useClient(client)
-    await this.start()
-  }
-
-  async linkDevice(code: string): Promise<void> {
-    const storage = await this.ensureStorage()
-    this.useClient(await linkNewDevice(this.options.serverUrl, storage.engineStore, code))
-    await this.start()
+  linkDevice(code: string): Promise<void> {
+    return this.session.linkDevice(code)
   }
 
   private async start(): Promise<void> {
@@ -282,9 +213,7 @@ export class AppModel {
 
   private async shutdown(): Promise<void> {
     for (const stop of this.stops.splice(0)) stop()
-    await this.client?.close()
-    this.client = undefined
-    this.storage = undefined
+    await this.session.close()
     this.loaded.clear()
     this.systemLines.clear()
   }
