@@ -7,6 +7,8 @@ import { AppSession } from "./appSession"
 import { wipeBrowserData, type OpenedStorage } from "./engineSession"
 import { AccountSettings, meOf } from "./accountSettings"
 import { watchConnection } from "./connectionWatch"
+import { FriendActions } from "./friendActions"
+import { GroupActions } from "./groupActions"
 import { ListCacheWriter } from "./listCache"
 import { chatListsOf, shownAccountIds } from "./chatLists"
 import { chatMessageOf, failedMessageOf, type FailedSend } from "./fromEngine"
@@ -68,6 +70,20 @@ export class AppModel {
     clearDraft: (chatId) => this.setDraft(chatId, ""),
     showPhotoNotice: () => this.set({ photoNotice: true }),
     showUploads: (uploads) => this.set({ uploads }),
+    touch: (chatId) => this.touch(chatId),
+  })
+
+  private readonly friendActions = new FriendActions({
+    engine: () => this.engine(),
+    refreshSoon: () => this.scheduleRefresh(),
+    refreshNow: () => this.refresh(),
+  })
+
+  private readonly groupActions = new GroupActions({
+    engine: () => this.engine(),
+    noteCreated: (chatId) =>
+      this.addSystemLine(chatId, Date.now(), { kind: "created", byAccountId: this.state.me?.accountId }),
+    refreshNow: () => this.refresh(),
     touch: (chatId) => this.touch(chatId),
   })
 
@@ -551,28 +567,20 @@ export class AppModel {
 
   // ---- friends and groups ----
 
-  async sendFriendRequest(username: string, greeting?: string): Promise<void> {
-    await (await this.engine()).sendFriendRequest(username, greeting)
-    this.scheduleRefresh()
+  sendFriendRequest(username: string, greeting?: string): Promise<void> {
+    return this.friendActions.sendFriendRequest(username, greeting)
   }
 
-  async acceptFriendRequest(id: string): Promise<void> {
-    await (await this.engine()).acceptFriendRequest(id)
-    this.scheduleRefresh()
+  acceptFriendRequest(id: string): Promise<void> {
+    return this.friendActions.acceptFriendRequest(id)
   }
 
-  async declineFriendRequest(id: string): Promise<void> {
-    await (await this.engine()).declineFriendRequest(id)
-    this.scheduleRefresh()
+  declineFriendRequest(id: string): Promise<void> {
+    return this.friendActions.declineFriendRequest(id)
   }
 
-  /**
-   * Blocking is enforced by the engine on this device (their requests,
-   * messages and profile updates are dropped on arrival); the server is not told.
-   */
-  async setBlocked(accountId: string, blocked: boolean): Promise<void> {
-    await (await this.engine()).setBlocked(accountId, blocked)
-    await this.refresh()
+  setBlocked(accountId: string, blocked: boolean): Promise<void> {
+    return this.friendActions.setBlocked(accountId, blocked)
   }
 
   /** Who is blocked: the engine's list, which this account's devices keep in step. */
@@ -580,48 +588,36 @@ export class AppModel {
     return new Set(this.client?.blockedAccounts() ?? [])
   }
 
-  async createGroup(name: string, accountIds: string[]): Promise<string> {
-    const conversation = await (await this.engine()).createGroup(name, accountIds)
-    this.addSystemLine(conversation.id, Date.now(), {
-      kind: "created",
-      byAccountId: this.state.me?.accountId,
-    })
-    await this.refresh()
-    return conversation.id
+  createGroup(name: string, accountIds: string[]): Promise<string> {
+    return this.groupActions.createGroup(name, accountIds)
   }
 
-  async addMembers(chatId: string, accountIds: string[]): Promise<void> {
-    await (await this.engine()).addMembers(chatId, accountIds)
-    this.touch(chatId)
+  addMembers(chatId: string, accountIds: string[]): Promise<void> {
+    return this.groupActions.addMembers(chatId, accountIds)
   }
 
-  async removeMembers(chatId: string, accountIds: string[]): Promise<void> {
-    await (await this.engine()).removeMembers(chatId, accountIds)
-    this.touch(chatId)
+  removeMembers(chatId: string, accountIds: string[]): Promise<void> {
+    return this.groupActions.removeMembers(chatId, accountIds)
   }
 
-  async renameGroup(chatId: string, name: string): Promise<void> {
-    await (await this.engine()).renameGroup(chatId, name)
-    this.touch(chatId)
+  renameGroup(chatId: string, name: string): Promise<void> {
+    return this.groupActions.renameGroup(chatId, name)
   }
 
-  async setAdmin(chatId: string, accountId: string, admin: boolean): Promise<void> {
-    await (await this.engine()).setAdmin(chatId, accountId, admin)
-    this.touch(chatId)
+  setAdmin(chatId: string, accountId: string, admin: boolean): Promise<void> {
+    return this.groupActions.setAdmin(chatId, accountId, admin)
   }
 
-  async leaveGroup(chatId: string): Promise<void> {
-    await (await this.engine()).leaveGroup(chatId)
-    this.touch(chatId)
+  leaveGroup(chatId: string): Promise<void> {
+    return this.groupActions.leaveGroup(chatId)
   }
 
-  async safetyNumber(accountId: string): Promise<string> {
-    return (await this.engine()).safetyNumber(accountId)
+  safetyNumber(accountId: string): Promise<string> {
+    return this.friendActions.safetyNumber(accountId)
   }
 
-  async markVerified(accountId: string): Promise<void> {
-    await (await this.engine()).markVerified(accountId)
-    await this.refresh()
+  markVerified(accountId: string): Promise<void> {
+    return this.friendActions.markVerified(accountId)
   }
 
   // ---- me ----
