@@ -35,8 +35,9 @@ export interface AppModelOptions {
  * engine's events into fresh snapshots for React, keeps drafts, settings and
  * system lines, and reloads only what an event touched. The rest it hands to
  * parts that each get only what they need: AppSession opens storage and the
- * engine, MessageActions acts on messages, ProfileDirectory knows names and
- * pictures, AccountSettings keeps the "me" screens.
+ * engine, MessageActions acts on messages, FriendActions and GroupActions on
+ * people and groups, ProfileDirectory knows names and pictures, and
+ * AccountSettings keeps the "me" screens.
  */
 export class AppModel {
   private state: AppState = initialState
