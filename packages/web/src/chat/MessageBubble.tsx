@@ -104,28 +104,16 @@ export const MessageBubble = memo(function MessageBubble({
                 onPlayed={() => actions.onPlayed(message)}
               />
             )}
-            <button
-              type="button"
-              className="button small secondary"
-              onClick={(e) => {
-                e.stopPropagation()
-                actions.onSave(message)
-              }}
-              data-testid="save-attachment"
-            >
-              {t("chat.save")}
-            </button>
-            <button
-              type="button"
-              className="button small secondary"
-              onClick={(e) => {
-                e.stopPropagation()
-                actions.onForward(message)
-              }}
-              data-testid="forward-attachment"
-            >
-              {t("chat.forward")}
-            </button>
+            <BubbleAction
+              label={t("chat.save")}
+              onPress={() => actions.onSave(message)}
+              testId="save-attachment"
+            />
+            <BubbleAction
+              label={t("chat.forward")}
+              onPress={() => actions.onForward(message)}
+              testId="forward-attachment"
+            />
             <DeleteForMe message={message} actions={actions} />
           </>
         )}
@@ -180,17 +168,11 @@ export const MessageBubble = memo(function MessageBubble({
             )}
             <DeleteForMe message={message} actions={actions} />
             {!message.mine && actions.onReport && (
-              <button
-                type="button"
-                className="button small secondary"
-                onClick={(e) => {
-                  e.stopPropagation()
-                  actions.onReport?.(message)
-                }}
-                data-testid="report"
-              >
-                {t("report.action")}
-              </button>
+              <BubbleAction
+                label={t("report.action")}
+                onPress={() => actions.onReport?.(message)}
+                testId="report"
+              />
             )}
           </span>
         )}
@@ -202,16 +184,27 @@ export const MessageBubble = memo(function MessageBubble({
 function DeleteForMe({ message, actions }: { message: ChatMessage; actions: BubbleActions }) {
   const { t } = useTranslation()
   return (
+    <BubbleAction
+      label={t("chat.deleteForMe")}
+      onPress={() => actions.onDeleteForMe(message)}
+      testId="delete-for-me"
+    />
+  )
+}
+
+/** A small button on a bubble whose tap stays its own, never also the bubble's tap (which selects a text message). */
+function BubbleAction({ label, onPress, testId }: { label: string; onPress(): void; testId: string }) {
+  return (
     <button
       type="button"
       className="button small secondary"
       onClick={(e) => {
         e.stopPropagation()
-        actions.onDeleteForMe(message)
+        onPress()
       }}
-      data-testid="delete-for-me"
+      data-testid={testId}
     >
-      {t("chat.deleteForMe")}
+      {label}
     </button>
   )
 }
