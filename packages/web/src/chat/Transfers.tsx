@@ -28,13 +28,7 @@ export function Transfers({ uploads, downloads }: { uploads: UploadView[]; downl
               : t("chat.uploading", { name: u.name })
         return (
           <div className="upload" key={u.id} data-testid="upload" data-status={u.status}>
-            <span>{label}</span>
-            <progress
-              max={Math.max(1, u.total)}
-              value={u.sent}
-              aria-label={label}
-              data-testid="upload-progress"
-            />
+            <Progress label={label} done={u.sent} total={u.total} testId="upload-progress" />
             {u.status === "uploading" ? (
               <button
                 type="button"
@@ -70,15 +64,34 @@ export function Transfers({ uploads, downloads }: { uploads: UploadView[]; downl
       })}
       {downloads.map((d) => (
         <div className="upload" key={d.id} data-testid="download">
-          <span>{t("chat.downloading", { name: d.name })}</span>
-          <progress
-            max={Math.max(1, d.total)}
-            value={d.received}
-            aria-label={t("chat.downloading", { name: d.name })}
-            data-testid="download-progress"
+          <Progress
+            label={t("chat.downloading", { name: d.name })}
+            done={d.received}
+            total={d.total}
+            testId="download-progress"
           />
         </div>
       ))}
+    </>
+  )
+}
+
+/** What is on its way, in words, and its bar, which says the same to screen readers. */
+function Progress({
+  label,
+  done,
+  total,
+  testId,
+}: {
+  label: string
+  done: number
+  total: number
+  testId: string
+}) {
+  return (
+    <>
+      <span>{label}</span>
+      <progress max={Math.max(1, total)} value={done} aria-label={label} data-testid={testId} />
     </>
   )
 }
