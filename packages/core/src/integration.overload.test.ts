@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import type { KithClient } from "./client"
-import { befriend, newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
+import { befriend, nextEvent } from "./node/testHarness"
+import { serverForFile } from "./testing/serverForFile.node"
 
-let server: TestServer
-const clients: KithClient[] = []
-
-beforeAll(async () => {
-  // One send or commit at a time: any two that meet at the server, one is refused with KITH_ERR_OVERLOADED.
-  server = await startTestServer({ maxPendingWrites: 1 })
-})
-
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()))
-  await server.close()
-})
+// One send or commit at a time: any two that meet at the server, one is refused with KITH_ERR_OVERLOADED.
+const setup = serverForFile({ maxPendingWrites: 1 })
 
 async function overloadedAnswers(): Promise<number> {
-  const text = await (await fetch(`${server.url}/metrics`)).text()
+  const text = await (await fetch(`${setup.server.url}/metrics`)).text()
   const line = text.split("\n").find((l) => l.includes('code="KITH_ERR_OVERLOADED"'))
   return line === undefined ? 0 : Number(line.split(" ").pop())
 }
 
 describe("a server shedding load", () => {
   it("slows senders down but every message arrives, once, and none is reported undeliverable", async () => {
-    const users = await Promise.all(["Ana", "Ben", "Cai", "Dee"].map((name) => newUser(server, name)))
-    clients.push(...users)
+    const users = await Promise.all(["Ana", "Ben", "Cai", "Dee"].map((name) => setup.user(name)))
     const [ana, ben, cai, dee] = users as [KithClient, KithClient, KithClient, KithClient]
     const chats = [await befriend(ana, ben), await befriend(cai, dee)]
     const errors: string[] = []
