@@ -2,6 +2,7 @@ import type { Batch } from "./batch"
 import type { ConversationRecord } from "./conversation"
 import { messageAt, messageIdKey, messageKey, type MessageRecord } from "./messageLog"
 import type { Store } from "./store"
+import { unreachableKey } from "./unreachable"
 
 /**
  * The index of messages that disappear: one key per message, ordered by
@@ -25,8 +26,8 @@ export function scheduleExpiry(batch: Batch, conversationId: string, record: Mes
 
 /**
  * Deletes messages from this device for real ([T2]): the records holding
- * their plaintext and attachment keys, their id index and expiry entries go
- * in the same write; the store's secure_delete overwrites the freed pages.
+ * their plaintext and attachment keys, their id index, expiry entries and the
+ * note of devices they did not reach go in the same write; the store's secure_delete overwrites the freed pages.
  * Nothing is left to say a message was there, and nothing is sent.
  */
 export async function eraseMessages(
@@ -39,6 +40,7 @@ export async function eraseMessages(
   for (const record of records) {
     batch.delete(messageKey(conversation.id, record.order))
     batch.delete(messageIdKey(conversation.id, record.id))
+    batch.delete(unreachableKey(conversation.id, record.id))
     if (record.expiresAtMs !== undefined)
       batch.delete(expiryKey(record.expiresAtMs, conversation.id, record.id))
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { newUser, nextEvent, startTestServer, type TestServer } from "./node/testHarness"
 import type { KithClient } from "./client"
+import { MemoryStore } from "./store"
 
 let server: TestServer
 const clients: KithClient[] = []
@@ -12,8 +13,8 @@ afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
   await server.close()
 })
-async function user(name: string): Promise<KithClient> {
-  const client = await newUser(server, name)
+async function user(name: string, store = new MemoryStore()): Promise<KithClient> {
+  const client = await newUser(server, name, { store })
   clients.push(client)
   return client
 }
@@ -24,7 +25,8 @@ async function syncAll(...all: KithClient[]) {
 
 describe("a member whose mailbox is full ([D4])", () => {
   it("does not stop the group: the others receive every message and the sender sees who missed it", async () => {
-    const alice = await user("Alice")
+    const aliceStore = new MemoryStore()
+    const alice = await user("Alice", aliceStore)
     const bob = await user("Bob")
     const carol = await user("Carol")
     for (const friend of [bob, carol]) {
@@ -70,5 +72,11 @@ describe("a member whose mailbox is full ([D4])", () => {
     expect(missed.unreachable).toEqual(event.unreachable)
     expect(views.filter((m) => sent.includes(m.id)).every((m) => m.outbox === undefined)).toBe(true)
     expect(views.find((m) => m.id === sent[0])!.unreachable).toBeUndefined()
+
+    // Deleting the message for herself leaves no note that it missed a device of Carol's.
+    const notes = () => aliceStore.list(`unreachable/${group.id}/${event.messageId}`)
+    expect(await notes()).toHaveLength(1)
+    await alice.deleteForMe(group.id, [event.messageId!])
+    expect(await notes()).toHaveLength(0)
   })
 })

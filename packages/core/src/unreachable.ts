@@ -9,7 +9,7 @@ import type { UnreachableDevices } from "./views"
  * their full mailbox ([D4]). Kept beside the message so its view can say so
  * after a restart too; the skipped devices find out from the gap themselves.
  */
-const unreachableKey = (conversationId: string, messageId: string) =>
+export const unreachableKey = (conversationId: string, messageId: string) =>
   `unreachable/${conversationId}/${messageId}`
 
 /** Records (for a message) and announces the devices the server skipped, grouped by account. */
