@@ -47,7 +47,7 @@ async function main() {
       largestRepeats: quick ? 1 : 2,
       openLoopDevices: quick ? 20 : 200,
       openLoopMessages: quick ? 2_000 : 10_000,
-      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 30)),
+      soakSeconds: Number(process.env.BENCH_SOAK_SECONDS ?? (quick ? 10 : 300)),
       idleDevices: Number(process.env.BENCH_IDLE_DEVICES ?? (quick ? 100 : 1000)),
     })
   }
