@@ -13,6 +13,7 @@ const screens: { name: string; hash: string; ready: (page: Page) => Promise<void
   { name: "contacts", hash: "#/contacts", ready: (p) => expect(p.getByTestId("friend-list")).toBeVisible() },
   { name: "discover", hash: "#/discover", ready: (p) => expect(p.getByText("People Nearby")).toBeVisible() },
   { name: "me", hash: "#/me", ready: (p) => expect(p.getByTestId("my-name")).toBeVisible() },
+  { name: "profile", hash: "#/me/profile", ready: (p) => expect(p.getByLabel("Your name")).toBeVisible() },
   {
     name: "my-qr",
     hash: "#/me/my-qr",
