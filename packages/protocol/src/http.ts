@@ -257,8 +257,10 @@ export const Routes = {
   getProfile: {
     method: "GET",
     url: "/v1/accounts/:accountId/profile",
-    auth: "session",
-    summary: "An account's encrypted profile",
+    // No session: friends read profiles again and again, and a session would
+    // tell the server whose profiles each account reads — its friend list.
+    auth: "none",
+    summary: "An account's encrypted profile (no session, so that reads do not name the reader)",
     params: AccountIdParams,
     response: ProfileBody,
   },
