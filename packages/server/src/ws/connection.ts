@@ -1,3 +1,4 @@
+import type { Socket } from "node:net"
 import type { RawData, WebSocket } from "ws"
 import { assertNever, decodeClientFrame, ErrorCode, KithError, type ClientFrame } from "@kith/protocol"
 import type { ServerContext } from "../context"
@@ -38,6 +39,7 @@ export class Connection implements RegisteredConnection {
   private readonly running = new Set<Promise<void>>()
   private queued = 0
   private closed = false
+  private corked = false
   private readonly liveness: Liveness
 
   constructor(
@@ -45,6 +47,8 @@ export class Connection implements RegisteredConnection {
     private readonly ctx: ServerContext,
     /** The salted daily hash of the client's address: friend requests are counted per network too. */
     private readonly addressKey: string,
+    /** The TCP socket under the WebSocket, when known: frames of one turn are written to it together. */
+    private readonly tcp?: Socket,
   ) {
     ctx.metrics.wsConnections.inc()
     this.liveness = watchLiveness(socket, ctx.config.abuse, () => this.authenticated !== undefined)
@@ -221,10 +225,26 @@ export class Connection implements RegisteredConnection {
     this.send(serverFrames.error(requestId, error))
   }
 
+  /** A failed write means the socket is going away; its close event cleans up. */
   private send(bytes: Uint8Array): void {
     if (this.closed || this.socket.readyState !== this.socket.OPEN) return
-    this.socket.send(bytes, { binary: true }, () => {
-      // A failed write means the socket is going away; its close event cleans up.
+    this.corkForThisTurn()
+    this.socket.send(bytes, { binary: true })
+  }
+
+  /**
+   * A connection often has several frames to send in one turn of the event
+   * loop (the Ok for its Send, an entry from its partner, more Oks): corked,
+   * they leave in one system call instead of one each.
+   */
+  private corkForThisTurn(): void {
+    const tcp = this.tcp
+    if (tcp === undefined || this.corked) return
+    this.corked = true
+    tcp.cork()
+    process.nextTick(() => {
+      this.corked = false
+      tcp.uncork()
     })
   }
 

@@ -24,7 +24,7 @@ export function registerWebSocket(app: FastifyInstance, ctx: ServerContext): voi
       throw new KithError(ErrorCode.BadRequest, "this endpoint speaks WebSocket only")
     },
     wsHandler: (socket, request) => {
-      new Connection(socket, ctx, addressKeys.get(request) ?? "")
+      new Connection(socket, ctx, addressKeys.get(request) ?? "", request.raw.socket)
     },
   })
 }
