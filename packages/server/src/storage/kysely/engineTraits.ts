@@ -4,6 +4,7 @@ import type BetterSqlite3 from "better-sqlite3"
 import type { DeliveryResult, MailboxEntry, RecipientInfo, StoredDelivery } from "../store"
 import { chunks } from "../chunks"
 import { GroupCommit } from "./groupCommit"
+import { WalSync } from "../walSync"
 
 /** A write transaction the mailbox store hands its work to. */
 export type Writes = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>
@@ -29,6 +30,8 @@ export interface EngineTraits {
   mailboxWrites?: (db: Kysely<Database>) => MailboxWrites
   /** The engine's own way to make the two reads every message makes (else the portable one). */
   mailboxReads?: (db: Kysely<Database>) => MailboxReads
+  /** Releases what the traits hold beside the database (called after the database is closed). */
+  close?: () => void
 }
 
 /** A delivery and an acknowledgement, in as few round trips as the engine allows. */
@@ -55,15 +58,17 @@ export const sqliteTraits: EngineTraits = {
 /**
  * SQLite with its raw connection at hand: the statements every message runs
  * skip the query builder (sqliteMailbox.ts), and group commits made only of
- * them run synchronously.
+ * them run synchronously, their disk sync off the event loop (walSync.ts).
  */
 export function sqliteTraitsWith(
   raw: BetterSqlite3.Database,
   mailbox: (raw: BetterSqlite3.Database, commit: GroupCommit) => MailboxWrites & MailboxReads,
 ): EngineTraits {
+  const walSync = raw.memory ? undefined : new WalSync(`${raw.name}-wal`)
   let shared: (MailboxWrites & MailboxReads) | undefined
-  const mailboxOf = (db: Kysely<Database>) => (shared ??= mailbox(raw, new GroupCommit(db, raw)))
+  const mailboxOf = (db: Kysely<Database>) => (shared ??= mailbox(raw, new GroupCommit(db, raw, walSync)))
   return {
+    close: () => walSync?.close(),
     ...sqliteTraits,
     writes(db) {
       const commit = new GroupCommit(db, raw)

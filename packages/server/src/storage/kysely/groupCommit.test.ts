@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import type { Kysely } from "kysely"
+import BetterSqlite3 from "better-sqlite3"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Database } from "../schema"
 import { openSqliteDatabase } from "../sqlite"
 import { GroupCommit } from "./groupCommit"
+import { WalSync } from "../walSync"
 
 let dir: string
 let db: Kysely<Database>
@@ -53,5 +55,29 @@ describe("GroupCommit", () => {
     // The next batch is unaffected.
     await commit.run(secret("batch-c"))
     expect(await names()).toContain("batch-c")
+  })
+})
+
+describe("GroupCommit syncing off the event loop", () => {
+  it("tells no caller Ok when the log could not be synced", async () => {
+    const raw = new BetterSqlite3(join(dir, "kith.sqlite"))
+    const commit = new GroupCommit(db, raw, new WalSync(join(dir, "no-such-log")))
+    const outcomes = await Promise.allSettled([commit.runSync(() => 1), commit.runSync(() => 2)])
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"])
+    raw.close()
+  })
+
+  it("answers with each caller's result once the log is synced", async () => {
+    const raw = new BetterSqlite3(join(dir, "kith.sqlite"))
+    const commit = new GroupCommit(db, raw, new WalSync(join(dir, "kith.sqlite-wal")))
+    const insert = raw.prepare("insert into server_secrets (name, value) values (?, ?)")
+    const results = await Promise.all(
+      ["synced-a", "synced-b"].map((name) =>
+        commit.runSync(() => insert.run(name, Buffer.from([1])).changes),
+      ),
+    )
+    expect(results).toEqual([1, 1])
+    expect(await names()).toEqual(expect.arrayContaining(["synced-a", "synced-b"]))
+    raw.close()
   })
 })

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely"
 import type BetterSqlite3 from "better-sqlite3"
 import type { Database } from "../schema"
+import type { WalSync } from "../walSync"
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>
 
@@ -30,6 +31,9 @@ const MAX_BATCH = 1024
  * synchronous transaction: no promise per statement, and no moment at which
  * the connection holds an open transaction while the event loop turns — so
  * reads on the raw connection between batches only ever see committed rows.
+ * Given a WalSync, such a batch commits without syncing the disk on the event
+ * loop; the next batch may start at once, and this one's callers hear back
+ * once the log is synced (walSync.ts) — durable before anyone is told.
  */
 export class GroupCommit {
   private readonly queue: Pending[] = []
@@ -38,6 +42,7 @@ export class GroupCommit {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly raw?: BetterSqlite3.Database,
+    private readonly walSync?: WalSync,
   ) {}
 
   run<T>(work: Work<T>): Promise<T> {
@@ -65,6 +70,7 @@ export class GroupCommit {
 
   private async flush(): Promise<void> {
     const batch = this.queue.splice(0, MAX_BATCH)
+    if (this.walSync !== undefined && this.canRunSynchronously(batch)) return this.flushSyncingLater(batch)
     try {
       const results = this.canRunSynchronously(batch)
         ? this.raw!.transaction(() => batch.map((item) => item.sync!()))()
@@ -79,6 +85,31 @@ export class GroupCommit {
     } finally {
       this.scheduled = false
       if (this.queue.length > 0) this.schedule()
+    }
+  }
+
+  private flushSyncingLater(batch: Pending[]): void {
+    const fail = (error: unknown) => batch.forEach((item) => item.reject(error))
+    let results: unknown[]
+    try {
+      results = this.commitUnsynced(batch)
+    } catch (error) {
+      return fail(error)
+    } finally {
+      this.scheduled = false
+      if (this.queue.length > 0) this.schedule()
+    }
+    this.walSync!.sync().then(() => batch.forEach((item, i) => item.resolve(results[i])), fail)
+  }
+
+  /** The batch's transaction, its log written but not yet synced (every other transaction stays FULL). */
+  private commitUnsynced(batch: Pending[]): unknown[] {
+    const raw = this.raw!
+    raw.pragma("synchronous = NORMAL")
+    try {
+      return raw.transaction(() => batch.map((item) => item.sync!()))()
+    } finally {
+      raw.pragma("synchronous = FULL")
     }
   }
 

@@ -25,6 +25,9 @@ export function createKyselyStore(db: Kysely<Database>, traits: EngineTraits = s
     ping: async () => {
       await sql`select 1`.execute(db)
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy()
+      traits.close?.()
+    },
   }
 }
