@@ -9,9 +9,15 @@
  * The group is built as fast as the protocol allows: one commit adds all N-1
  * devices. Right after such a batch nearly every parent node of the tree is
  * blank, so any member's first commit encrypts to O(N) leaves. Kith's joiners
- * commit a self-update right after joining, which fills their direct paths; the
- * bench does the same for the ~log2 N members whose subtrees make up the
- * committer's copath, in order, which is what steady-state commits depend on.
+ * commit a self-update right after joining, which fills their direct paths
+ * (selfUpdate.ts), so in a steady-state group every parent node with a device
+ * below it is filled. Filling all of them would take N/2 updates; what the
+ * measured commits depend on is less: the committer's copath, and the copath of
+ * leaf N, where each round adds a device and removes it again (removing a leaf
+ * blanks its direct path, so the committer's next commits encrypt to the
+ * resolution of those blanked nodes: small when the subtrees beside them are
+ * filled, every leaf below them when not). The bench self-updates the ~2 log2 N
+ * members whose subtrees make up those two copaths, widest subtree first.
  */
 import {
   createCommit,
@@ -47,7 +53,7 @@ interface Device {
 
 export interface GroupFigures {
   devices: number
-  /** Whether the committer's copath was filled first (steady state) or the tree is as the batch left it. */
+  /** Whether the copaths of the committer and of leaf N were filled first (steady state) or the tree is as the batch left it. */
   filled: boolean
   buildSeconds: number
   addCommitMs: number[]
@@ -94,17 +100,28 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started]
 }
 
-/** Leaves whose self-updates fill every copath node of leaf 0, widest subtree first. */
-function copathFillers(devices: number): number[] {
-  const leaves: number[] = []
-  for (let size = 1; size < devices; size *= 2) leaves.push(size)
-  return leaves.reverse()
+/**
+ * Leaves whose self-updates fill every copath node of leaf 0 (the committer)
+ * and of leaf N (where each round adds and removes a device) that has a device
+ * below it, widest subtree first; not leaves 0 and 1, whose own commits fill
+ * their paths.
+ */
+export function copathFillers(devices: number): number[] {
+  const bySize = new Map<number, number>()
+  for (const leaf of [0, devices]) {
+    for (let size = 1; size <= devices; size *= 2) {
+      // The first leaf of the subtree of `size` leaves beside `leaf`'s own.
+      const sibling = (Math.floor(leaf / size) ^ 1) * size
+      if (sibling > 1 && sibling < devices) bySize.set(sibling, Math.max(size, bySize.get(sibling) ?? 0))
+    }
+  }
+  return [...bySize].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([leaf]) => leaf)
 }
 
 export interface GroupOptions {
   devices: number
   repeats: number
-  /** Fill the committer's copath by self-updates first (steady state); false measures right after the batch. */
+  /** Fill the copaths of the committer and of leaf N by self-updates first (steady state); false measures right after the batch. */
   fill: boolean
   /** Measure joining (ts-mls 1.6 checks the whole tree on joining, in time quadratic in its size). */
   join: boolean
@@ -143,7 +160,7 @@ export async function groupBenchmark({ devices, repeats, fill, join }: GroupOpti
     // The fillers join from the batch's Welcome, then update in turn; everyone processes each update.
     const tree: RatchetTree = committer.ratchetTree
     const fillers: ClientState[] = []
-    for (const leaf of copathFillers(devices).filter((l) => l > 1)) {
+    for (const leaf of copathFillers(devices)) {
       const d = everyone[leaf]!
       fillers.push(
         await joinGroup(batch.welcome!, d.publicPackage, d.privatePackage, emptyPskIndex, cs, tree),
@@ -154,8 +171,8 @@ export async function groupBenchmark({ devices, repeats, fill, join }: GroupOpti
       fillers[i] = updated.newState
       committer = await process(committer, updated.commit, cs)
       member = await process(member, updated.commit, cs)
-      for (let j = 0; j < fillers.length; j++)
-        if (j !== i) fillers[j] = await process(fillers[j]!, updated.commit, cs)
+      // Only the fillers still to commit need the new epoch.
+      for (let j = i + 1; j < fillers.length; j++) fillers[j] = await process(fillers[j]!, updated.commit, cs)
     }
     // Leaf 1 fills the last copath node, and its own path.
     const updated = await commit(member, cs, [])
@@ -238,8 +255,8 @@ if (import.meta.url === `file://${globalThis.process.argv[1]}`) {
   const f = await groupBenchmark({
     devices: Number(n),
     repeats: Number(repeats),
-    fill: mode === "fill",
-    join: mode !== "nojoin",
+    fill: mode.startsWith("fill"),
+    join: !mode.endsWith("nojoin"),
   })
   console.log(JSON.stringify(f, null, 1))
 }
