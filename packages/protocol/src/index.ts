@@ -37,6 +37,7 @@ export {
   type ServerFrame,
   type Delivery,
 } from "./frameCodec"
+export { encodeEntryFrame, encodeOkFrame } from "./hotServerFrames"
 export * as http from "./http"
 export {
   Routes,

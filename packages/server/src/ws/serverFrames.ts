@@ -1,4 +1,4 @@
-import { encodeServerFrame, ErrorCode, KithError } from "@kith/protocol"
+import { encodeEntryFrame, encodeOkFrame, encodeServerFrame, ErrorCode, KithError } from "@kith/protocol"
 
 /** The encoded ServerFrames the server sends, one builder each. */
 export const serverFrames = {
@@ -7,6 +7,7 @@ export const serverFrames = {
     unknownDeviceIds: Uint8Array[] = [],
     skippedDeviceIds: Uint8Array[] = [],
   ): Uint8Array {
+    if (unknownDeviceIds.length === 0 && skippedDeviceIds.length === 0) return encodeOkFrame(requestId)
     return encodeServerFrame({
       requestId,
       body: { case: "ok", value: { $typeName: "kith.v1.Ok", unknownDeviceIds, skippedDeviceIds } },
@@ -30,10 +31,7 @@ export const serverFrames = {
   },
 
   entry(seq: number, payload: Uint8Array): Uint8Array {
-    return encodeServerFrame({
-      requestId: 0,
-      body: { case: "entry", value: { $typeName: "kith.v1.MailboxEntry", seq: BigInt(seq), payload } },
-    })
+    return encodeEntryFrame(seq, payload)
   },
 
   caughtUp(): Uint8Array {
