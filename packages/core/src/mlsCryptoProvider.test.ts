@@ -22,10 +22,12 @@ import { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/k
 import { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js"
 import { describe, expect, it } from "vitest"
 import { kithCryptoProvider, providerWith } from "./mlsCryptoProvider"
-import { nobleEd25519, platformEd25519, webCryptoEd25519 } from "./nativeEd25519"
+import { nobleEd25519, nodeEd25519, platformEd25519, webCryptoEd25519 } from "./nativeEd25519"
+import { nodeCrypto } from "./nodeCrypto"
 
-const native = webCryptoEd25519(globalThis.crypto.subtle)
-const implementations = { native, "pure JS": nobleEd25519 }
+const node = nodeCrypto()!
+const natives = { "node:crypto": nodeEd25519(node), WebCrypto: webCryptoEd25519(globalThis.crypto.subtle) }
+const implementations = { ...natives, "pure JS": nobleEd25519 }
 
 /** RFC 8032 section 7.1, tests 1–3 and SHA(abc). */
 const rfc8032 = [
@@ -115,128 +117,151 @@ describe("Ed25519, native and pure JS", () => {
     })
   }
 
-  it("both give identical signatures and accept each other's, for random keys and messages", async () => {
-    for (let i = 0; i < 50; i++) {
-      const seed = ed25519.utils.randomSecretKey()
-      const message = crypto.getRandomValues(new Uint8Array(i * 7))
-      const a = await native.sign(seed, message)
-      const b = await nobleEd25519.sign(seed, message)
-      expect(bytesToHex(a)).toBe(bytesToHex(b))
-      expect(await nobleEd25519.verify(ed25519.getPublicKey(seed), message, a)).toBe(true)
-    }
-  })
+  for (const [name, native] of Object.entries(natives)) {
+    it(`${name} and pure JS give identical signatures and accept each other's, for random keys and messages`, async () => {
+      for (let i = 0; i < 50; i++) {
+        const seed = ed25519.utils.randomSecretKey()
+        const publicKey = ed25519.getPublicKey(seed)
+        const message = crypto.getRandomValues(new Uint8Array(i * 7))
+        const a = await native.sign(seed, message)
+        const b = await nobleEd25519.sign(seed, message)
+        expect(bytesToHex(a)).toBe(bytesToHex(b))
+        expect(await nobleEd25519.verify(publicKey, message, a)).toBe(true)
+        expect(await native.verify(publicKey, message, b)).toBe(true)
+      }
+    })
+  }
 
   it("signs with a PKCS#8 key the way it signs with its seed", async () => {
     const seed = hexToBytes(rfc8032[2]!.secret)
     const pkcs8 = new Uint8Array([...hexToBytes("302e020100300506032b657004220420"), ...seed])
     const message = hexToBytes(rfc8032[2]!.message)
-    expect(bytesToHex(await native.sign(pkcs8, message))).toBe(rfc8032[2]!.signature)
-    expect(bytesToHex(await nobleEd25519.sign(pkcs8, message))).toBe(rfc8032[2]!.signature)
+    for (const impl of Object.values(implementations))
+      expect(bytesToHex(await impl.sign(pkcs8, message))).toBe(rfc8032[2]!.signature)
   })
 
-  it("this platform has WebCrypto Ed25519, and without WebCrypto the pure-JS path is chosen", async () => {
-    expect((await platformEd25519()).native).toBe(true)
-    // A platform without WebCrypto (or an old browser's without Ed25519, where the probe throws).
-    const none = await platformEd25519(null)
-    expect(none.native).toBe(false)
+  it("picks node:crypto on Node, WebCrypto without it, and pure JS without either", async () => {
+    expect(await platformEd25519()).toMatchObject({ native: true, platform: "node:crypto" })
+    expect(await platformEd25519({ node: null })).toMatchObject({ native: true, platform: "WebCrypto" })
+    // A platform without WebCrypto (or an old browser's without Ed25519, where the probe fails).
+    const none = await platformEd25519({ node: null, subtle: null })
+    expect(none).toMatchObject({ native: false, platform: "pure JS" })
     expect(none.signature).toBe(nobleEd25519)
   })
 })
 
 describe("the MLS crypto provider", () => {
-  for (const [name, signature] of Object.entries(implementations)) {
-    it(`${name}: passes the MLS working group's crypto-basics vector (suite 3)`, async () => {
-      const cs = await suite(
-        "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
-        providerWith(signature, false),
-      )
-      const { deriveSecret: d, deriveTreeSecret: t, expandWithLabel: e, signWithLabel: s } = mlsVector
-      expect(bytesToHex(await deriveSecret(hexToBytes(d.secret), d.label, cs.kdf))).toBe(d.out)
-      expect(
-        bytesToHex(await deriveTreeSecret(hexToBytes(t.secret), t.label, t.generation, t.length, cs.kdf)),
-      ).toBe(t.out)
-      expect(
-        bytesToHex(
-          await expandWithLabel(hexToBytes(e.secret), e.label, hexToBytes(e.context), e.length, cs.kdf),
-        ),
-      ).toBe(e.out)
-      const priv = hexToBytes(s.priv).subarray(1)
-      const pub = hexToBytes(s.pub).subarray(1)
-      const signed = await signWithLabel(priv, s.label, hexToBytes(s.content), cs.signature)
-      expect(bytesToHex(signed)).toBe(s.signature)
-      expect(await verifyWithLabel(pub, s.label, hexToBytes(s.content), signed, cs.signature)).toBe(true)
-    })
+  for (const [name, signature] of Object.entries(implementations))
+    for (const kdf of ["native HMAC", "pure-JS HMAC"] as const)
+      it(`${name}, ${kdf}: passes the MLS working group's crypto-basics vector (suite 3)`, async () => {
+        const cs = await suite(
+          "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+          providerWith(signature, false, kdf === "native HMAC" ? node : undefined),
+        )
+        const { deriveSecret: d, deriveTreeSecret: t, expandWithLabel: e, signWithLabel: s } = mlsVector
+        expect(bytesToHex(await deriveSecret(hexToBytes(d.secret), d.label, cs.kdf))).toBe(d.out)
+        expect(
+          bytesToHex(await deriveTreeSecret(hexToBytes(t.secret), t.label, t.generation, t.length, cs.kdf)),
+        ).toBe(t.out)
+        expect(
+          bytesToHex(
+            await expandWithLabel(hexToBytes(e.secret), e.label, hexToBytes(e.context), e.length, cs.kdf),
+          ),
+        ).toBe(e.out)
+        const priv = hexToBytes(s.priv).subarray(1)
+        const pub = hexToBytes(s.pub).subarray(1)
+        const signed = await signWithLabel(priv, s.label, hexToBytes(s.content), cs.signature)
+        expect(bytesToHex(signed)).toBe(s.signature)
+        expect(await verifyWithLabel(pub, s.label, hexToBytes(s.content), signed, cs.signature)).toBe(true)
+      })
+
+  const fallback = providerWith(nobleEd25519, false)
+  const others = {
+    "the library's default (WebCrypto)": defaultCryptoProvider,
+    "the pure-JS fallback": fallback,
   }
 
-  it("derives the same HKDF-SHA512 bytes as the library's default (WebCrypto) KDF", async () => {
-    const name = MLS_CIPHERSUITE as CiphersuiteName
-    const ours = (await suite(name, await kithCryptoProvider())).kdf
-    const theirs = (await suite(name, defaultCryptoProvider)).kdf
-    for (let i = 0; i < 20; i++) {
-      // MLS salts are a previous secret (the hash's size) or empty; the library accepts only those.
-      const salt = crypto.getRandomValues(new Uint8Array(i % 2 ? 64 : 0))
-      const ikm = crypto.getRandomValues(new Uint8Array(64))
-      const prk = await ours.extract(salt, ikm)
-      expect(bytesToHex(prk)).toBe(bytesToHex(await theirs.extract(salt, ikm)))
-      const info = crypto.getRandomValues(new Uint8Array(i * 3))
-      expect(bytesToHex(await ours.expand(prk, info, 16 + i * 9))).toBe(
-        bytesToHex(await theirs.expand(prk, info, 16 + i * 9)),
-      )
-    }
-    expect(ours.size).toBe(64)
+  it("uses node:crypto for signatures and HKDF on Node, and pure JS for both in the fallback", async () => {
+    expect(await kithCryptoProvider()).toMatchObject({ nativeSignatures: true, nativeKdf: true })
+    expect(fallback).toMatchObject({ nativeSignatures: false, nativeKdf: false })
   })
 
-  it("members on the native path and on the library's default share a group", async () => {
-    const name = MLS_CIPHERSUITE as CiphersuiteName
-    const nativeSuite = await suite(name, await kithCryptoProvider())
-    const defaultSuite = await suite(name, defaultCryptoProvider)
-    const credential = (who: string) => ({
-      credentialType: "basic" as const,
-      identity: new TextEncoder().encode(who),
+  for (const [other, provider] of Object.entries(others))
+    it(`derives the same HKDF-SHA512 bytes as ${other}`, async () => {
+      const name = MLS_CIPHERSUITE as CiphersuiteName
+      const ours = (await suite(name, await kithCryptoProvider())).kdf
+      const theirs = (await suite(name, provider)).kdf
+      for (let i = 0; i < 20; i++) {
+        // MLS salts are a previous secret (the hash's size) or empty; the library accepts only those.
+        const salt = crypto.getRandomValues(new Uint8Array(i % 2 ? 64 : 0))
+        const ikm = crypto.getRandomValues(new Uint8Array(64))
+        const prk = await ours.extract(salt, ikm)
+        expect(bytesToHex(prk)).toBe(bytesToHex(await theirs.extract(salt, ikm)))
+        const info = crypto.getRandomValues(new Uint8Array(i * 3))
+        expect(bytesToHex(await ours.expand(prk, info, 16 + i * 9))).toBe(
+          bytesToHex(await theirs.expand(prk, info, 16 + i * 9)),
+        )
+      }
+      expect(ours.size).toBe(64)
     })
-    const keys = async (who: string, cs: CiphersuiteImpl) =>
-      generateKeyPackage(credential(who), defaultCapabilities(), defaultLifetime, [], cs)
-    const alice = await keys("alice", nativeSuite)
-    const bob = await keys("bob", defaultSuite)
-    const group = await createGroup(
-      new Uint8Array(16),
-      alice.publicPackage,
-      alice.privatePackage,
-      [],
-      nativeSuite,
-    )
-    const commit = await createCommit(
-      { state: group, cipherSuite: nativeSuite },
-      {
-        extraProposals: [{ proposalType: "add", add: { keyPackage: bob.publicPackage } }],
-        ratchetTreeExtension: true,
-      },
-    )
-    let bobState = await joinGroup(
-      commit.welcome!,
-      bob.publicPackage,
-      bob.privatePackage,
-      emptyPskIndex,
-      defaultSuite,
-    )
-    let aliceState = commit.newState
-    const text = new TextEncoder().encode("hello across implementations")
-    for (let i = 0; i < 3; i++) {
-      const sent = await createApplicationMessage(aliceState, text, nativeSuite)
-      const received = await processPrivateMessage(bobState, sent.privateMessage, emptyPskIndex, defaultSuite)
-      expect(received.kind === "applicationMessage" && new TextDecoder().decode(received.message)).toBe(
-        "hello across implementations",
-      )
-      const reply = await createApplicationMessage(received.newState, text, defaultSuite)
-      const back = await processPrivateMessage(
-        sent.newState,
-        reply.privateMessage,
-        emptyPskIndex,
+
+  for (const [other, provider] of Object.entries(others))
+    it(`members on the native path and on ${other} share a group`, async () => {
+      const name = MLS_CIPHERSUITE as CiphersuiteName
+      const nativeSuite = await suite(name, await kithCryptoProvider())
+      const defaultSuite = await suite(name, provider)
+      const credential = (who: string) => ({
+        credentialType: "basic" as const,
+        identity: new TextEncoder().encode(who),
+      })
+      const keys = async (who: string, cs: CiphersuiteImpl) =>
+        generateKeyPackage(credential(who), defaultCapabilities(), defaultLifetime, [], cs)
+      const alice = await keys("alice", nativeSuite)
+      const bob = await keys("bob", defaultSuite)
+      const group = await createGroup(
+        new Uint8Array(16),
+        alice.publicPackage,
+        alice.privatePackage,
+        [],
         nativeSuite,
       )
-      expect(back.kind).toBe("applicationMessage")
-      aliceState = back.newState
-      bobState = reply.newState
-    }
-  })
+      const commit = await createCommit(
+        { state: group, cipherSuite: nativeSuite },
+        {
+          extraProposals: [{ proposalType: "add", add: { keyPackage: bob.publicPackage } }],
+          ratchetTreeExtension: true,
+        },
+      )
+      let bobState = await joinGroup(
+        commit.welcome!,
+        bob.publicPackage,
+        bob.privatePackage,
+        emptyPskIndex,
+        defaultSuite,
+      )
+      let aliceState = commit.newState
+      const text = new TextEncoder().encode("hello across implementations")
+      for (let i = 0; i < 3; i++) {
+        const sent = await createApplicationMessage(aliceState, text, nativeSuite)
+        const received = await processPrivateMessage(
+          bobState,
+          sent.privateMessage,
+          emptyPskIndex,
+          defaultSuite,
+        )
+        expect(received.kind === "applicationMessage" && new TextDecoder().decode(received.message)).toBe(
+          "hello across implementations",
+        )
+        const reply = await createApplicationMessage(received.newState, text, defaultSuite)
+        const back = await processPrivateMessage(
+          sent.newState,
+          reply.privateMessage,
+          emptyPskIndex,
+          nativeSuite,
+        )
+        expect(back.kind).toBe("applicationMessage")
+        aliceState = back.newState
+        bobState = reply.newState
+      }
+    })
 })
