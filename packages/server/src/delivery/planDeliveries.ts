@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto"
+import { hash } from "node:crypto"
 import { bytesEqual, ErrorCode, KithError, toBase64Url, type Delivery } from "@kith/protocol"
 import type { RecipientInfo, StoredDelivery } from "../storage/store"
 
@@ -60,6 +60,7 @@ export function planDeliveries(
   return { stored, unknown: [...unknown], unsealedCount }
 }
 
+/** One-shot hashing: no Hash object per token, which every sealed message checks. */
 function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest())
+  return hash("sha256", bytes, "buffer")
 }

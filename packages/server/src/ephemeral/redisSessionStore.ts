@@ -81,8 +81,12 @@ export class RedisSessionStore implements SessionStore {
     return { token, expiresAtMs }
   }
 
-  async get(token: string): Promise<Session | undefined> {
-    const value = await viaRedis(() => this.redis.get(this.sessionKey(keyOf(token))))
+  get(token: string): Promise<Session | undefined> {
+    return this.getByKey(keyOf(token))
+  }
+
+  async getByKey(key: string): Promise<Session | undefined> {
+    const value = await viaRedis(() => this.redis.get(this.sessionKey(key)))
     if (value === null) return undefined
     const [accountId, deviceId, expiresAtMs] = JSON.parse(value) as [string, string, number]
     if (expiresAtMs <= this.clock()) return undefined

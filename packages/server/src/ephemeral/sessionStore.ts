@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto"
+import { hash } from "node:crypto"
 import { toBase64Url } from "@kith/protocol"
 import type { Clock } from "../clock"
 import { randomBytesArray } from "../ids"
@@ -18,6 +18,8 @@ export interface Session {
 export interface SessionStore {
   open(accountId: string, deviceId: string, ttlMs: number): Promise<{ token: string; expiresAtMs: number }>
   get(token: string): Promise<Session | undefined>
+  /** The same by the token's key (keyOf): a connection checks its session on every frame and hashes once. */
+  getByKey(key: string): Promise<Session | undefined>
   endDevices(deviceIds: readonly string[]): Promise<void>
   prune(): Promise<void>
 }
@@ -47,8 +49,12 @@ export class MemorySessionStore implements SessionStore {
     return { token, expiresAtMs }
   }
 
-  async get(token: string): Promise<Session | undefined> {
-    const session = this.sessions.get(keyOf(token))
+  get(token: string): Promise<Session | undefined> {
+    return this.getByKey(keyOf(token))
+  }
+
+  async getByKey(key: string): Promise<Session | undefined> {
+    const session = this.sessions.get(key)
     if (session === undefined || session.expiresAtMs <= this.clock()) return undefined
     return session
   }
@@ -77,5 +83,5 @@ export class MemorySessionStore implements SessionStore {
 
 /** Sessions are keyed by SHA-256 of the token, never the token itself. */
 export function keyOf(token: string): string {
-  return createHash("sha256").update(token).digest("base64url")
+  return hash("sha256", token, "base64url")
 }

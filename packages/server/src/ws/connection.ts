@@ -9,6 +9,7 @@ import { peekRequestId } from "./peekRequestId"
 import { asKithError, serverFrames } from "./serverFrames"
 import { CloseCode, type RegisteredConnection } from "./connectionRegistry"
 import { watchLiveness, type Liveness } from "./liveness"
+import { keyOf } from "../ephemeral/sessionStore"
 
 /** Frames that fail to decode before the connection is dropped. */
 export const MAX_BAD_FRAMES = 20
@@ -18,7 +19,8 @@ const MAX_QUEUED_FRAMES = 64
 const MAX_CONCURRENT_FRAMES = 16
 
 interface Authenticated {
-  token: string
+  /** The session token's key (keyOf): hashed once, checked on every frame. */
+  sessionKey: string
   deviceId: string
   accountId: string
   pump: MailboxPump
@@ -137,7 +139,8 @@ export class Connection implements RegisteredConnection {
     if (this.authenticated !== undefined) {
       throw new KithError(ErrorCode.BadRequest, "this connection is already authenticated")
     }
-    const session = await this.ctx.sessions.get(token)
+    const sessionKey = keyOf(token)
+    const session = await this.ctx.sessions.getByKey(sessionKey)
     if (session === undefined) throw new KithError(ErrorCode.Unauthenticated, "unknown or expired session")
     const { deviceId, accountId } = session
     // A device has one connection: an older one, on this node or another, closes (before this one listens).
@@ -166,7 +169,7 @@ export class Connection implements RegisteredConnection {
         this.close(1011, "internal error")
       },
     })
-    this.authenticated = { token, deviceId, accountId, pump, unsubscribe }
+    this.authenticated = { sessionKey, deviceId, accountId, pump, unsubscribe }
     this.ctx.connections.bind(deviceId, this)
     this.send(serverFrames.ok(requestId))
     pump.kick()
@@ -184,14 +187,14 @@ export class Connection implements RegisteredConnection {
   /** The sending account, if this connection's session is still valid; sealed sends need none. */
   private async sender(): Promise<Sender | undefined> {
     if (this.authenticated === undefined) return undefined
-    return (await this.ctx.sessions.get(this.authenticated.token)) === undefined
+    return (await this.ctx.sessions.getByKey(this.authenticated.sessionKey)) === undefined
       ? undefined
       : { accountId: this.authenticated.accountId, addressKey: this.addressKey }
   }
 
   private async requireSession(): Promise<Authenticated> {
     const auth = this.authenticated
-    if (auth === undefined || (await this.ctx.sessions.get(auth.token)) === undefined) {
+    if (auth === undefined || (await this.ctx.sessions.getByKey(auth.sessionKey)) === undefined) {
       throw new KithError(ErrorCode.Unauthenticated, "authenticate this connection first")
     }
     return auth
