@@ -181,9 +181,9 @@ describe("the MLS crypto provider", () => {
     "the pure-JS fallback": fallback,
   }
 
-  it("uses node:crypto for signatures and HKDF on Node, and pure JS for both in the fallback", async () => {
-    expect(await kithCryptoProvider()).toMatchObject({ nativeSignatures: true, nativeKdf: true })
-    expect(fallback).toMatchObject({ nativeSignatures: false, nativeKdf: false })
+  it("uses node:crypto for signatures, HKDF and encryption on Node, and pure JS in the fallback", async () => {
+    expect(await kithCryptoProvider()).toMatchObject({ nativeSignatures: true, nativeSymmetric: true })
+    expect(fallback).toMatchObject({ nativeSignatures: false, nativeSymmetric: false })
   })
 
   for (const [other, provider] of Object.entries(others))

@@ -2,6 +2,7 @@ import { nobleCryptoProvider, type CryptoProvider, type Signature } from "ts-mls
 import { memoizedDigest } from "./digestMemo"
 import { nobleKdf, nodeKdf } from "./hkdf"
 import { platformEd25519 } from "./nativeEd25519"
+import { nodeChaCha20Poly1305 } from "./nodeAead"
 import { nodeCrypto, type NodeCrypto } from "./nodeCrypto"
 
 /**
@@ -14,6 +15,8 @@ import { nodeCrypto, type NodeCrypto } from "./nodeCrypto"
  *   in browsers, in pure JS where the platform has neither;
  * - HKDF runs synchronously (hkdf.ts): on Node's native HMAC, or in
  *   @noble/hashes, never through WebCrypto's promise per derivation;
+ * - on Node, messages are sealed and opened with its native
+ *   ChaCha20-Poly1305 (nodeAead.ts) rather than @noble/ciphers;
  * - digests of large inputs are remembered (digestMemo.ts), because ts-mls
  *   1.6 hashes the same ratchet-tree nodes over and over.
  *
@@ -23,11 +26,11 @@ import { nodeCrypto, type NodeCrypto } from "./nodeCrypto"
 export interface KithCryptoProvider extends CryptoProvider {
   /** Whether signatures run natively (false: pure-JS fallback). */
   nativeSignatures: boolean
-  /** Whether HKDF runs on native HMAC (false: pure JS). */
-  nativeKdf: boolean
+  /** Whether HKDF and message encryption run on node:crypto (false: pure JS). */
+  nativeSymmetric: boolean
 }
 
-/** A provider with the given signatures, and HKDF on node:crypto's HMAC when it is given. */
+/** A provider with the given signatures, and HKDF and message encryption on node:crypto when it is given. */
 export function providerWith(
   signature: Signature,
   nativeSignatures: boolean,
@@ -35,12 +38,16 @@ export function providerWith(
 ): KithCryptoProvider {
   return {
     nativeSignatures,
-    nativeKdf: node !== undefined,
+    nativeSymmetric: node !== undefined,
     async getCiphersuiteImpl(cs) {
       const base = await nobleCryptoProvider.getCiphersuiteImpl(cs)
       if (cs.signature !== "Ed25519") return base
       const kdf = node ? nodeKdf(node, cs.hpke.kdf) : nobleKdf(cs.hpke.kdf)
-      return { ...base, hash: memoizedDigest(base.hash), kdf, signature }
+      const hpke =
+        node && cs.hpke.aead === "CHACHA20POLY1305"
+          ? { ...base.hpke, ...nodeChaCha20Poly1305(node) }
+          : base.hpke
+      return { ...base, hash: memoizedDigest(base.hash), hpke, kdf, signature }
     },
   }
 }

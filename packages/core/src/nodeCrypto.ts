@@ -1,7 +1,7 @@
 /**
  * Node's built-in crypto module (OpenSSL), where the engine runs on Node.
  *
- * Its HMAC and Ed25519 are native and synchronous: no promise, no job on
+ * Its HMAC, ChaCha20-Poly1305 and Ed25519 are native and synchronous: no promise, no job on
  * another thread. WebCrypto, the only native crypto a browser has, answers
  * every call through a promise settled from a worker thread, and that round
  * trip costs more than signing itself. Core stays platform-neutral: the
@@ -14,6 +14,18 @@ export interface NodeCrypto {
   createHmac(algorithm: string, key: Uint8Array): NodeHmac
   createPrivateKey(key: { key: Uint8Array; format: "der"; type: "pkcs8" }): NodeKeyObject
   createPublicKey(key: { key: Uint8Array; format: "der"; type: "spki" }): NodeKeyObject
+  createCipheriv(
+    algorithm: "chacha20-poly1305",
+    key: Uint8Array,
+    iv: Uint8Array,
+    options: { authTagLength: number },
+  ): NodeCipher
+  createDecipheriv(
+    algorithm: "chacha20-poly1305",
+    key: Uint8Array,
+    iv: Uint8Array,
+    options: { authTagLength: number },
+  ): NodeDecipher
   sign(algorithm: null, data: Uint8Array, key: NodeKeyObject): Uint8Array
   verify(algorithm: null, data: Uint8Array, key: NodeKeyObject, signature: Uint8Array): boolean
 }
@@ -21,6 +33,21 @@ export interface NodeCrypto {
 export interface NodeHmac {
   update(data: Uint8Array): NodeHmac
   digest(): Uint8Array
+}
+
+export interface NodeCipher {
+  setAAD(aad: Uint8Array): unknown
+  update(data: Uint8Array): Uint8Array
+  final(): Uint8Array
+  getAuthTag(): Uint8Array
+}
+
+export interface NodeDecipher {
+  setAAD(aad: Uint8Array): unknown
+  setAuthTag(tag: Uint8Array): unknown
+  update(data: Uint8Array): Uint8Array
+  /** Throws when the tag does not authenticate the ciphertext and AAD. */
+  final(): Uint8Array
 }
 
 /** An imported key, opaque to Kith. */
