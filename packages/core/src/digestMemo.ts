@@ -1,4 +1,5 @@
 import type { Hash } from "ts-mls"
+import { byteString } from "./byteString"
 
 /**
  * Remembers digests of large inputs. ts-mls 1.6 recomputes tree hashes from
@@ -13,19 +14,6 @@ import type { Hash } from "ts-mls"
  */
 const MIN_BYTES = 256
 const MAX_CACHED_BYTES = 32 * 1024 * 1024
-
-interface NodeBuffer {
-  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: "latin1"): string }
-}
-
-/** One character per byte: Node's Buffer where it exists (native and fast), else TextDecoder. */
-function byteString(): (data: Uint8Array) => string {
-  const buffer = (globalThis as { Buffer?: NodeBuffer }).Buffer
-  if (buffer) return (data) => buffer.from(data.buffer, data.byteOffset, data.length).toString("latin1")
-  // WHATWG "latin1" is windows-1252, which still maps each of the 256 bytes to its own character.
-  const decoder = new TextDecoder("latin1")
-  return (data) => decoder.decode(data)
-}
 
 export function memoizedDigest(hash: Hash): Hash {
   const cache = new Map<string, Uint8Array>()

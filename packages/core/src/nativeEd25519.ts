@@ -1,5 +1,6 @@
 import { ed25519 } from "@noble/curves/ed25519.js"
 import type { Signature } from "ts-mls"
+import { byteString } from "./byteString"
 import { nodeCrypto, type NodeCrypto, type NodeKeyObject } from "./nodeCrypto"
 
 /**
@@ -32,11 +33,8 @@ class KeyCache<Key> {
   }
 }
 
-const hex = (bytes: Uint8Array): string => {
-  let out = ""
-  for (const b of bytes) out += b.toString(16).padStart(2, "0")
-  return out
-}
+/** A kept key is found by its exact bytes. */
+const idOf = byteString()
 
 /** RFC 8410 PKCS#8 wrapping of a 32-byte Ed25519 seed: the only private-key form WebCrypto imports. */
 const PKCS8_PREFIX = Uint8Array.from([
@@ -88,7 +86,7 @@ export function webCryptoEd25519(subtle: SubtleCrypto): Signature {
   const verifying = new KeyCache<CryptoKey>()
   const signingKey = async (signKey: Uint8Array): Promise<CryptoKey> => {
     const seed = seedOf(signKey)
-    const id = hex(seed)
+    const id = idOf(seed)
     let key = signing.get(id)
     if (!key) {
       key = await subtle.importKey("pkcs8", pkcs8(seed), "Ed25519", false, ["sign"])
@@ -97,7 +95,7 @@ export function webCryptoEd25519(subtle: SubtleCrypto): Signature {
     return key
   }
   const verifyingKey = async (publicKey: Uint8Array): Promise<CryptoKey> => {
-    const id = hex(publicKey)
+    const id = idOf(publicKey)
     let key = verifying.get(id)
     if (!key) {
       key = await subtle.importKey("raw", copy(publicKey), "Ed25519", false, ["verify"])
@@ -136,7 +134,7 @@ export function nodeEd25519(node: NodeCrypto): Signature {
   const verifying = new KeyCache<NodeKeyObject>()
   const signingKey = (signKey: Uint8Array): NodeKeyObject => {
     const seed = seedOf(signKey)
-    const id = hex(seed)
+    const id = idOf(seed)
     let key = signing.get(id)
     if (!key) {
       key = node.createPrivateKey({ key: pkcs8(seed), format: "der", type: "pkcs8" })
@@ -145,7 +143,7 @@ export function nodeEd25519(node: NodeCrypto): Signature {
     return key
   }
   const verifyingKey = (publicKey: Uint8Array): NodeKeyObject => {
-    const id = hex(publicKey)
+    const id = idOf(publicKey)
     let key = verifying.get(id)
     if (!key) {
       key = node.createPublicKey({ key: wrapped(SPKI_PREFIX, publicKey), format: "der", type: "spki" })
