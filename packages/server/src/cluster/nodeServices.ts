@@ -116,7 +116,11 @@ export async function openNodeServices(
 }
 
 async function openStore(config: ResolvedConfig, logger: Logger, metrics: Metrics): Promise<Store> {
-  if (config.databaseUrl === undefined) return openSqliteStore(config.dataDir)
+  if (config.databaseUrl === undefined) {
+    return openSqliteStore(config.dataDir, (message) =>
+      logger.warn({ reason: message }, "SQLite checkpoint failed; retrying"),
+    )
+  }
   const warn = everyFewSeconds((error: unknown) =>
     logger.warn({ err: error }, "PostgreSQL is unavailable; answering KITH_ERR_UNAVAILABLE"),
   )

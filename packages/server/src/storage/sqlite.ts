@@ -9,13 +9,16 @@ import { createKyselyStore } from "./kysely/kyselyStore"
 import { withStatementCache } from "./statementCache"
 import { sqliteTraitsWith } from "./kysely/engineTraits"
 import { SqliteMailbox } from "./sqliteMailbox"
+import { Checkpointer } from "./checkpointer"
 
 export const DATABASE_FILE = "kith.sqlite"
 
 /**
  * Opens (creating if needed) the embedded database in `dataDir` and brings it
  * to the latest schema. WAL with synchronous=FULL: a transaction that returned
- * is on disk, so an Ok sent after it survives a crash or power loss.
+ * is on disk, so an Ok sent after it survives a crash or power loss (the
+ * hot path reaches the same off the event loop: walSync.ts; checkpoints run
+ * in a worker: checkpointer.ts).
  */
 export async function openSqliteDatabase(dataDir: string): Promise<Kysely<Database>> {
   return (await openSqlite(dataDir)).db
@@ -38,10 +41,18 @@ async function openSqlite(dataDir: string): Promise<{ db: Kysely<Database>; raw:
   return { db, raw: sqlite }
 }
 
-export async function openSqliteStore(dataDir: string): Promise<Store> {
+/** The store on SQLite; `onCheckpointError` hears of log checkpoints that failed (they are retried). */
+export async function openSqliteStore(
+  dataDir: string,
+  onCheckpointError: (message: string) => void = () => {},
+): Promise<Store> {
   const { db, raw } = await openSqlite(dataDir)
   return createKyselyStore(
     db,
-    sqliteTraitsWith(raw, (r, commit) => new SqliteMailbox(r, commit)),
+    sqliteTraitsWith(
+      raw,
+      (r, commit) => new SqliteMailbox(r, commit),
+      new Checkpointer(raw, onCheckpointError),
+    ),
   )
 }

@@ -5,6 +5,7 @@ import type { DeliveryResult, MailboxEntry, RecipientInfo, StoredDelivery } from
 import { chunks } from "../chunks"
 import { GroupCommit } from "./groupCommit"
 import { WalSync } from "../walSync"
+import type { Checkpointer } from "../checkpointer"
 
 /** A write transaction the mailbox store hands its work to. */
 export type Writes = <T>(work: (trx: Kysely<Database>) => Promise<T>) => Promise<T>
@@ -31,7 +32,7 @@ export interface EngineTraits {
   /** The engine's own way to make the two reads every message makes (else the portable one). */
   mailboxReads?: (db: Kysely<Database>) => MailboxReads
   /** Releases what the traits hold beside the database (called after the database is closed). */
-  close?: () => void
+  close?: () => Promise<void>
 }
 
 /** A delivery and an acknowledgement, in as few round trips as the engine allows. */
@@ -63,12 +64,16 @@ export const sqliteTraits: EngineTraits = {
 export function sqliteTraitsWith(
   raw: BetterSqlite3.Database,
   mailbox: (raw: BetterSqlite3.Database, commit: GroupCommit) => MailboxWrites & MailboxReads,
+  checkpointer?: Checkpointer,
 ): EngineTraits {
   const walSync = raw.memory ? undefined : new WalSync(`${raw.name}-wal`)
   let shared: (MailboxWrites & MailboxReads) | undefined
   const mailboxOf = (db: Kysely<Database>) => (shared ??= mailbox(raw, new GroupCommit(db, raw, walSync)))
   return {
-    close: () => walSync?.close(),
+    close: async () => {
+      await checkpointer?.stop()
+      walSync?.close()
+    },
     ...sqliteTraits,
     writes(db) {
       const commit = new GroupCommit(db, raw)

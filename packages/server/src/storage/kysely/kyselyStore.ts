@@ -27,7 +27,7 @@ export function createKyselyStore(db: Kysely<Database>, traits: EngineTraits = s
     },
     close: async () => {
       await db.destroy()
-      traits.close?.()
+      await traits.close?.()
     },
   }
 }
