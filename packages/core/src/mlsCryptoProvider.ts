@@ -20,8 +20,9 @@ import { nodeCrypto, type NodeCrypto } from "./nodeCrypto"
  * - digests of large inputs are remembered (digestMemo.ts), because ts-mls
  *   1.6 hashes the same ratchet-tree nodes over and over.
  *
- * Every part computes the same bytes as the library's default (tested in
- * mlsCryptoProvider.test.ts), so members on either path share groups.
+ * Every part computes the same bytes as the library's default (known-answer
+ * and cross-checks in mlsCryptoProvider.test.ts, hkdf.test.ts and
+ * nodeAead.test.ts), so members on any path share groups.
  */
 export interface KithCryptoProvider extends CryptoProvider {
   /** Whether signatures run natively (false: pure-JS fallback). */

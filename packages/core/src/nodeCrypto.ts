@@ -1,10 +1,10 @@
 /**
  * Node's built-in crypto module (OpenSSL), where the engine runs on Node.
  *
- * Its HMAC, ChaCha20-Poly1305 and Ed25519 are native and synchronous: no promise, no job on
- * another thread. WebCrypto, the only native crypto a browser has, answers
- * every call through a promise settled from a worker thread, and that round
- * trip costs more than signing itself. Core stays platform-neutral: the
+ * Its HMAC, ChaCha20-Poly1305 and Ed25519 are native and synchronous: no
+ * promise, no job on another thread. WebCrypto, the only native crypto a
+ * browser has, answers every call through a promise settled from a worker
+ * thread, and that round trip costs more than signing itself. Core stays platform-neutral: the
  * module is asked for at run time (process.getBuiltinModule, Node 20.16+),
  * never imported, so browser bundles neither contain nor need it.
  */
