@@ -2,11 +2,10 @@ import { bytesToHex } from "@noble/hashes/utils.js"
 import { encodeGroupStateWithoutTree } from "ts-mls/clientState.js"
 import { encodeRatchetTree } from "ts-mls/ratchetTree.js"
 import { treeHashRoot } from "ts-mls/treeHash.js"
-import type { Proposal } from "ts-mls"
 import { describe, expect, it } from "vitest"
 import { Batch } from "./batch"
 import { GroupStates } from "./groupStates"
-import { encodeTree, groupKey } from "./groupStateStorage"
+import { groupKey } from "./groupStateStorage"
 import { commitProposals, encodeState, encryptApplication, ownLeafIndex, type GroupState } from "./mlsGroup"
 import { kithCipherSuite } from "./mlsSuite"
 import { MemoryStore } from "./store"
@@ -67,24 +66,6 @@ describe("group states stored with their trees apart", () => {
     // The loaded state goes on working.
     await encryptApplication(loaded!, new TextEncoder().encode("after loading"))
   }, 60_000)
-
-  it("encodes trees node by node into exactly ts-mls' bytes, also after commits that change, blank and add nodes", async () => {
-    let state = await groupOf(9)
-    expect(encodeTree(state.ratchetTree)).toEqual(encodeRatchetTree(state.ratchetTree))
-    const commits: Proposal[][] = [
-      [],
-      [{ proposalType: "remove", remove: { removed: 8 } }],
-      [{ proposalType: "remove", remove: { removed: 3 } }],
-      [addProposal(await testDevice())],
-      [addProposal(await testDevice()), addProposal(await testDevice())],
-    ]
-    for (const proposals of commits) {
-      state = (await commitProposals(state, proposals)).state
-      // The nodes the commit left alone come from what was remembered for the tree before.
-      expect(encodeTree(state.ratchetTree)).toEqual(encodeRatchetTree(state.ratchetTree))
-    }
-    expect(state.ratchetTree).toContain(undefined)
-  })
 
   it("still reads a state stored with its past epochs inside the record (format 1), and moves them out", async () => {
     const store = new MemoryStore()

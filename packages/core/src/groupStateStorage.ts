@@ -8,11 +8,10 @@ import {
   epochReceiverDataEncoder,
   type EpochReceiverData,
 } from "ts-mls/epochReceiverData.js"
-import { optionalEncoder } from "ts-mls/codec/optional.js"
-import { varLenDataEncoder } from "ts-mls/codec/variableLength.js"
-import { decodeRatchetTree, nodeEncoder, stripBlankNodes } from "ts-mls/ratchetTree.js"
+import { decodeRatchetTree } from "ts-mls/ratchetTree.js"
 import type { Batch } from "./batch"
 import { decodeState, encodeState, ownLeafIndex, type GroupState } from "./mlsGroup"
+import { encodeTree } from "./ratchetTreeTransfer"
 import type { Store } from "./store"
 
 /**
@@ -70,35 +69,6 @@ function treesOf(state: GroupState): Map<string, { hash: Uint8Array; tree: Ratch
 }
 
 const encodeEpoch = encode(epochReceiverDataEncoder)
-
-/**
- * Each tree node's encoding, kept as long as the node. ts-mls never changes a
- * node in place: a commit's tree holds new nodes along the changed paths and
- * shares every other node with the tree before it. So storing the tree of a
- * new epoch encodes only the nodes the commit changed, then copies the rest,
- * instead of encoding every node again (3 MB, 100-200 ms at 2,000 devices).
- */
-const nodeBytes = new WeakMap<object, Uint8Array>()
-const encodeNode = encode(optionalEncoder(nodeEncoder))
-const BLANK_NODE = encodeNode(undefined)
-const encodeVector = encode(varLenDataEncoder)
-
-/** The same bytes as ts-mls' encodeRatchetTree (tested). */
-export function encodeTree(tree: RatchetTree): Uint8Array {
-  const nodes = stripBlankNodes(tree).map((node) => {
-    if (!node) return BLANK_NODE
-    let bytes = nodeBytes.get(node)
-    if (!bytes) nodeBytes.set(node, (bytes = encodeNode(node)))
-    return bytes
-  })
-  const items = new Uint8Array(nodes.reduce((sum, bytes) => sum + bytes.length, 0))
-  let offset = 0
-  for (const bytes of nodes) {
-    items.set(bytes, offset)
-    offset += bytes.length
-  }
-  return encodeVector(items)
-}
 
 /**
  * Writes `state` into `batch`; `stored` is the set of tree hashes (hex)

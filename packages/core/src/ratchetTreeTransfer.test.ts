@@ -1,8 +1,9 @@
 import { ErrorCode } from "@kith/protocol"
-import type { Welcome } from "ts-mls"
+import type { Proposal, Welcome } from "ts-mls"
+import { encodeRatchetTree } from "ts-mls/ratchetTree.js"
 import { describe, expect, it } from "vitest"
 import { commitProposals, decodePayload, groupMembers, joinFromWelcome, type GroupState } from "./mlsGroup"
-import { INLINE_TREE_MAX_DEVICES, openTree, treeLocatorForWelcome } from "./ratchetTreeTransfer"
+import { encodeTree, INLINE_TREE_MAX_DEVICES, openTree, treeLocatorForWelcome } from "./ratchetTreeTransfer"
 import { addProposal, groupOf, testDevice, trustingConfig, type TestDevice } from "./testing/mlsTestGroups"
 
 function welcomeOf(bytes: Uint8Array): Welcome {
@@ -62,6 +63,24 @@ describe("ratchet trees out of band", () => {
     )
     expect(groupMembers(joined)).toHaveLength(INLINE_TREE_MAX_DEVICES + 1)
     expect(joined.groupContext.epoch).toBe(added.state.groupContext.epoch)
+  })
+
+  it("encodes trees node by node into exactly ts-mls' bytes, also after commits that change, blank and add nodes", async () => {
+    let state = await groupOf(9)
+    expect(encodeTree(state.ratchetTree)).toEqual(encodeRatchetTree(state.ratchetTree))
+    const commits: Proposal[][] = [
+      [],
+      [{ proposalType: "remove", remove: { removed: 8 } }],
+      [{ proposalType: "remove", remove: { removed: 3 } }],
+      [addProposal(await testDevice())],
+      [addProposal(await testDevice()), addProposal(await testDevice())],
+    ]
+    for (const proposals of commits) {
+      state = (await commitProposals(state, proposals)).state
+      // The nodes the commit left alone come from what was remembered for the tree before.
+      expect(encodeTree(state.ratchetTree)).toEqual(encodeRatchetTree(state.ratchetTree))
+    }
+    expect(state.ratchetTree).toContain(undefined)
   })
 
   it("refuses a tree that was tampered with, or that is another epoch's", async () => {
