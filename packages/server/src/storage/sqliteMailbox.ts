@@ -1,8 +1,9 @@
 import type BetterSqlite3 from "better-sqlite3"
 import type { DeliveryResult, MailboxEntry, RecipientInfo, StoredDelivery } from "./store"
-import type { MailboxReads, MailboxWrites } from "./kysely/engineTraits"
+import type { SqliteMailboxPath } from "./kysely/engineTraits"
 import type { GroupCommit } from "./kysely/groupCommit"
 import { newId } from "../ids"
+import { MailboxTails } from "./mailboxTails"
 
 interface RecipientRow {
   account_id: string
@@ -19,9 +20,10 @@ interface RecipientRow {
  * portable Kysely path stores (deliveryRows.ts, ciphertextRefs.ts); the
  * store tests run against both. Reads go through here only when no
  * transaction is open on the connection — otherwise they could see rows a
- * batch has not committed yet — and say so by returning undefined.
+ * batch has not committed yet — and say so by returning undefined. Entries
+ * just stored are pushed from memory, not read back (mailboxTails.ts).
  */
-export class SqliteMailbox implements MailboxWrites, MailboxReads {
+export class SqliteMailbox implements SqliteMailboxPath {
   private readonly recipient: BetterSqlite3.Statement<[string], RecipientRow>
   private readonly claimSeq: BetterSqlite3.Statement<[string], { next_seq: number }>
   private readonly insertCiphertext: BetterSqlite3.Statement<[string, Buffer, number, number]>
@@ -34,10 +36,16 @@ export class SqliteMailbox implements MailboxWrites, MailboxReads {
     { seq: number; payload: Buffer }
   >
 
+  private readonly tails = new MailboxTails()
+
   constructor(
     private readonly raw: BetterSqlite3.Database,
     private readonly commit: GroupCommit,
   ) {
+    commit.observe({
+      committed: () => this.tails.commitStaged(),
+      abandoned: () => this.tails.discardStaged(),
+    })
     this.recipient = raw.prepare(
       `select a.id as account_id, a.delivery_verifier, d.next_seq,
          (select min(m.seq) from mailbox_entries m where m.device_id = d.id) as oldest
@@ -84,7 +92,13 @@ export class SqliteMailbox implements MailboxWrites, MailboxReads {
     return found
   }
 
+  changedElsewhere(deviceIds: readonly string[]): void {
+    for (const id of deviceIds) this.tails.forget(id)
+  }
+
   fetch(deviceId: string, afterSeq: number, limit: number, nowMs: number): MailboxEntry[] | undefined {
+    const recent = this.tails.read(deviceId, afterSeq, limit, nowMs)
+    if (recent !== undefined) return recent
     if (this.raw.inTransaction) return undefined
     return this.entries
       .all(deviceId, afterSeq, nowMs, limit)
@@ -113,6 +127,7 @@ export class SqliteMailbox implements MailboxWrites, MailboxReads {
       )
       for (const [id, seq] of seqs) {
         this.insertEntry.run(id, seq, ciphertextId, expiresAtMs)
+        this.tails.stage(id, seq, payload, expiresAtMs)
         delivered.add(id)
       }
       entries += seqs.length
@@ -121,6 +136,7 @@ export class SqliteMailbox implements MailboxWrites, MailboxReads {
   }
 
   private remove(deviceId: string, seqs: number[]): number {
+    this.tails.acknowledged(deviceId, seqs)
     let deleted = 0
     for (const seq of seqs) {
       const entry = this.deleteEntry.get(deviceId, seq)

@@ -167,6 +167,31 @@ describe.each(storageEngines)("the store on %s", (engine) => {
     expect(next.kind).toBe("accepted")
   })
 
+  it("reads every entry in order whichever way it was stored, sends and commits interleaved and racing", async () => {
+    const { deviceIds } = await account(1)
+    const [device] = deviceIds as [string]
+    const groupId = newId()
+    const pushed: number[] = []
+    const pushNew = async () => {
+      const entries = await store.mailboxes.fetch(device, pushed.at(-1) ?? 0, 100, Date.now())
+      pushed.push(...entries.map((e) => e.seq))
+    }
+    await store.mailboxes.deliver([{ payload: bytes(1), deviceIds }], later())
+    await pushNew()
+    // A commit stores through another path, right after everything was pushed.
+    await store.mailboxes.submitCommit(groupId, 0, [{ payload: bytes(2), deviceIds }], later(), 1)
+    await pushNew()
+    expect(pushed).toEqual([1, 2])
+    await Promise.all([
+      store.mailboxes.deliver([{ payload: bytes(3), deviceIds }], later()),
+      store.mailboxes.submitCommit(groupId, 1, [{ payload: bytes(4), deviceIds }], later(), 1),
+      store.mailboxes.deliver([{ payload: bytes(5), deviceIds }], later()),
+    ])
+    await store.mailboxes.ack(device, pushed)
+    await pushNew()
+    expect(pushed).toEqual([1, 2, 3, 4, 5])
+  })
+
   it("hands each one-time key package to exactly one of racing claims, then the last-resort one", async () => {
     const { deviceIds } = await account(1)
     const device = deviceIds[0]!

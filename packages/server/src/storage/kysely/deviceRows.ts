@@ -11,11 +11,12 @@ import type { EngineTraits } from "./engineTraits"
 export async function deleteDeviceRows(
   db: Kysely<Database>,
   deviceIds: string[],
-  traits: Pick<EngineTraits, "lockRows">,
+  traits: Pick<EngineTraits, "lockRows" | "changedElsewhere">,
 ): Promise<number> {
   let removed = 0
   for (const chunk of chunks(deviceIds)) {
     await db.deleteFrom("key_packages").where("device_id", "in", chunk).execute()
+    traits.changedElsewhere?.(chunk)
     const entries = await db
       .deleteFrom("mailbox_entries")
       .where("device_id", "in", chunk)

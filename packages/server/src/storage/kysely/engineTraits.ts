@@ -31,6 +31,11 @@ export interface EngineTraits {
   mailboxWrites?: (db: Kysely<Database>) => MailboxWrites
   /** The engine's own way to make the two reads every message makes (else the portable one). */
   mailboxReads?: (db: Kysely<Database>) => MailboxReads
+  /**
+   * Entries of these devices are stored or deleted outside the engine's own
+   * mailbox path, in a transaction open now: what the engine keeps of them in memory goes.
+   */
+  changedElsewhere?: (deviceIds: readonly string[]) => void
   /** Releases what the traits hold beside the database (called after the database is closed). */
   close?: () => Promise<void>
 }
@@ -45,6 +50,11 @@ export interface MailboxWrites {
 export interface MailboxReads {
   lookupRecipients(deviceIds: string[]): Map<string, RecipientInfo> | undefined
   fetch(deviceId: string, afterSeq: number, limit: number, nowMs: number): MailboxEntry[] | undefined
+}
+
+/** SQLite's own mailbox path, which keeps the newest entries in memory. */
+export interface SqliteMailboxPath extends MailboxWrites, MailboxReads {
+  changedElsewhere(deviceIds: readonly string[]): void
 }
 
 export const sqliteTraits: EngineTraits = {
@@ -63,13 +73,14 @@ export const sqliteTraits: EngineTraits = {
  */
 export function sqliteTraitsWith(
   raw: BetterSqlite3.Database,
-  mailbox: (raw: BetterSqlite3.Database, commit: GroupCommit) => MailboxWrites & MailboxReads,
+  mailbox: (raw: BetterSqlite3.Database, commit: GroupCommit) => SqliteMailboxPath,
   checkpointer?: Checkpointer,
 ): EngineTraits {
   const walSync = raw.memory ? undefined : new WalSync(`${raw.name}-wal`)
-  let shared: (MailboxWrites & MailboxReads) | undefined
+  let shared: SqliteMailboxPath | undefined
   const mailboxOf = (db: Kysely<Database>) => (shared ??= mailbox(raw, new GroupCommit(db, raw, walSync)))
   return {
+    changedElsewhere: (deviceIds) => shared?.changedElsewhere(deviceIds),
     close: async () => {
       await checkpointer?.stop()
       walSync?.close()

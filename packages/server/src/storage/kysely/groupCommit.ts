@@ -14,6 +14,14 @@ interface Pending {
   reject: (error: unknown) => void
 }
 
+/** Told how each batch of synchronous work ended (mailboxTails.ts keeps what was committed). */
+export interface BatchObserver {
+  /** The batch's synchronous transaction has just committed; nothing else has run since. */
+  committed(): void
+  /** The batch failed, or ran inside an asynchronous transaction: what it staged is uncertain. */
+  abandoned(): void
+}
+
 /** Most writes one transaction takes on. */
 const MAX_BATCH = 1024
 
@@ -38,12 +46,17 @@ const MAX_BATCH = 1024
 export class GroupCommit {
   private readonly queue: Pending[] = []
   private scheduled = false
+  private observer: BatchObserver | undefined
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly raw?: BetterSqlite3.Database,
     private readonly walSync?: WalSync,
   ) {}
+
+  observe(observer: BatchObserver): void {
+    this.observer = observer
+  }
 
   run<T>(work: Work<T>): Promise<T> {
     return this.push({ work })
@@ -83,6 +96,7 @@ export class GroupCommit {
     } catch (error) {
       for (const item of batch) item.reject(error)
     } finally {
+      this.observer?.abandoned()
       this.scheduled = false
       if (this.queue.length > 0) this.schedule()
     }
@@ -93,7 +107,9 @@ export class GroupCommit {
     let results: unknown[]
     try {
       results = this.commitUnsynced(batch)
+      this.observer?.committed()
     } catch (error) {
+      this.observer?.abandoned()
       return fail(error)
     } finally {
       this.scheduled = false

@@ -66,7 +66,7 @@ export class KyselyMailboxStore implements MailboxStore {
 
   async deliver(deliveries: StoredDelivery[], expiresAtMs: number): Promise<DeliveryResult> {
     if (this.tuned !== undefined) return this.tuned.deliver(deliveries, expiresAtMs)
-    return this.writes((trx) => insertDeliveries(trx, deliveries, expiresAtMs, this.traits))
+    return this.writes((trx) => this.insert(trx, deliveries, expiresAtMs))
   }
 
   async submitCommit(
@@ -99,8 +99,18 @@ export class KyselyMailboxStore implements MailboxStore {
           return { kind: "conflict", currentEpoch: toNumber(row.epoch) }
         }
       }
-      return { kind: "accepted", ...(await insertDeliveries(trx, deliveries, expiresAtMs, this.traits)) }
+      return { kind: "accepted", ...(await this.insert(trx, deliveries, expiresAtMs)) }
     })
+  }
+
+  /** Entries stored through the query builder; the engine's own path is told (it keeps the newest in memory). */
+  private insert(
+    trx: Kysely<Database>,
+    deliveries: StoredDelivery[],
+    expiresAtMs: number,
+  ): Promise<DeliveryResult> {
+    this.traits.changedElsewhere?.(deliveries.flatMap((d) => d.deviceIds))
+    return insertDeliveries(trx, deliveries, expiresAtMs, this.traits)
   }
 
   async lastSeq(deviceId: string): Promise<number> {
