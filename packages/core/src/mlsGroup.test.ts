@@ -15,7 +15,7 @@ import {
   joinFromWelcome,
 } from "./mlsGroup"
 import { localIdentity } from "./testing/localIdentity"
-import { foundGroup, receivePrivate, testDevice, trustingConfig } from "./testing/mlsTestGroups"
+import { addProposal, foundGroup, receivePrivate, testDevice, trustingConfig } from "./testing/mlsTestGroups"
 
 describe("credentials [C1] [C2]", () => {
   it("identify a leaf by its certificate", () => {
@@ -111,6 +111,27 @@ describe("the MLS authentication service", () => {
 })
 
 describe("groups", () => {
+  it("list the members of each epoch's tree, however often asked", async () => {
+    const founder = await testDevice()
+    let state = await foundGroup(founder)
+    const devices = [await testDevice(), await testDevice(), await testDevice()]
+    state = (await commitProposals(state, devices.map(addProposal))).state
+    const listed = groupMembers(state)
+    expect(listed.map((m) => m.leafIndex)).toEqual([0, 1, 2, 3])
+    // A caller's changes to the list it got do not reach the next caller.
+    listed.pop()
+    expect(groupMembers(state)).toHaveLength(4)
+    const before = state
+    state = (await commitProposals(state, [{ proposalType: "remove", remove: { removed: 2 } }])).state
+    expect(groupMembers(state).map((m) => m.leafIndex)).toEqual([0, 1, 3])
+    expect(groupMembers(before).map((m) => m.leafIndex)).toEqual([0, 1, 2, 3])
+    state = (await commitProposals(state, [addProposal(await testDevice())])).state
+    expect(groupMembers(state).map((m) => m.leafIndex)).toEqual([0, 1, 2, 3])
+    // A state read back from storage has new tree objects: the same members.
+    const decoded = decodeState(encodeState(state), trustingConfig)
+    expect(groupMembers(decoded)).toEqual(groupMembers(state))
+  })
+
   it("carry messages both ways, name their sender, and survive encode/decode", async () => {
     const alice = localIdentity()
     const bob = localIdentity()

@@ -60,15 +60,26 @@ export const epochOf = (state: GroupState): bigint => state.groupContext.epoch
 export const ownLeafIndex = (state: GroupState): number => state.privatePath.leafIndex
 export const isActive = (state: GroupState): boolean => state.groupActiveState.kind === "active"
 
+/**
+ * Members of each tree seen. Every message sent lists them and a commit does
+ * so several times: at 2,000 devices identifying every leaf again costs
+ * milliseconds each time. ts-mls never changes a tree in place (an epoch that
+ * changes members has a new tree), so a tree's members are those it had.
+ */
+const membersOfTree = new WeakMap<RatchetTree, readonly Readonly<Member>[]>()
+
 /** Every occupied leaf, identified by its (already validated) certificate. */
 export function groupMembers(state: GroupState): Member[] {
+  const known = membersOfTree.get(state.ratchetTree)
+  if (known) return [...known]
   const members: Member[] = []
   state.ratchetTree.forEach((node, nodeIndex) => {
     if (node?.nodeType !== "leaf") return
     const leaf = identifyLeaf(node.leaf.credential, node.leaf.signaturePublicKey)
-    members.push({ ...leaf, leafIndex: nodeIndex / 2 })
+    members.push(Object.freeze({ ...leaf, leafIndex: nodeIndex / 2 }))
   })
-  return members
+  membersOfTree.set(state.ratchetTree, members)
+  return [...members]
 }
 
 export function memberAt(state: GroupState, leafIndex: number): Member | undefined {
