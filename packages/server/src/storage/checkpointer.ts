@@ -2,14 +2,19 @@ import { createRequire } from "node:module"
 import { Worker } from "node:worker_threads"
 import type BetterSqlite3 from "better-sqlite3"
 
-/** How often the worker copies the write-ahead log into the database. */
-const CHECKPOINT_EVERY_MS = 250
+/**
+ * How often the worker copies the write-ahead log into the database. Each
+ * checkpoint syncs the database file, and the log's own syncs queue behind
+ * that on the disk: every 250 ms made the slowest messages slower, every
+ * second keeps the log to a few MB at the relay's full rate.
+ */
+const CHECKPOINT_EVERY_MS = 1000
 /** What SQLite does by itself when no worker checkpoints (its default, in pages). */
 const AUTOCHECKPOINT_PAGES = 1000
 
 /**
  * The worker: its own connection to the same file, running a PASSIVE
- * checkpoint (never blocks a writer or reader) every few hundred ms. Plain
+ * checkpoint (never blocks a writer or reader) every second. Plain
  * CommonJS so it runs as is, whatever compiles the server's TypeScript.
  */
 const WORKER_SOURCE = `

@@ -47,6 +47,8 @@ export class GroupCommit {
   private readonly queue: Pending[] = []
   private scheduled = false
   private observer: BatchObserver | undefined
+  /** Prepared once: two statements every batch runs. */
+  private syncModes: { normal: BetterSqlite3.Statement; full: BetterSqlite3.Statement } | undefined
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -121,11 +123,15 @@ export class GroupCommit {
   /** The batch's transaction, its log written but not yet synced (every other transaction stays FULL). */
   private commitUnsynced(batch: Pending[]): unknown[] {
     const raw = this.raw!
-    raw.pragma("synchronous = NORMAL")
+    this.syncModes ??= {
+      normal: raw.prepare("pragma synchronous = NORMAL"),
+      full: raw.prepare("pragma synchronous = FULL"),
+    }
+    this.syncModes.normal.run()
     try {
       return raw.transaction(() => batch.map((item) => item.sync!()))()
     } finally {
-      raw.pragma("synchronous = FULL")
+      this.syncModes.full.run()
     }
   }
 
