@@ -29,8 +29,8 @@ export class SqliteMailbox implements SqliteMailboxPath {
   private readonly insertCiphertext: BetterSqlite3.Statement<[string, Buffer, number, number]>
   private readonly insertEntry: BetterSqlite3.Statement<[string, number, string, number]>
   private readonly deleteEntry: BetterSqlite3.Statement<[string, number], { ciphertext_id: string }>
-  private readonly dropRef: BetterSqlite3.Statement<[string], { refs: number }>
-  private readonly deleteCiphertext: BetterSqlite3.Statement<[string]>
+  private readonly deleteLastRef: BetterSqlite3.Statement<[string]>
+  private readonly dropRef: BetterSqlite3.Statement<[string]>
   private readonly entries: BetterSqlite3.Statement<
     [string, number, number, number],
     { seq: number; payload: Buffer }
@@ -61,8 +61,8 @@ export class SqliteMailbox implements SqliteMailboxPath {
     this.deleteEntry = raw.prepare(
       "delete from mailbox_entries where device_id = ? and seq = ? returning ciphertext_id",
     )
-    this.dropRef = raw.prepare("update ciphertexts set refs = refs - 1 where id = ? returning refs")
-    this.deleteCiphertext = raw.prepare("delete from ciphertexts where id = ?")
+    this.deleteLastRef = raw.prepare("delete from ciphertexts where id = ? and refs <= 1")
+    this.dropRef = raw.prepare("update ciphertexts set refs = refs - 1 where id = ?")
     this.entries = raw.prepare(
       `select m.seq, c.payload from mailbox_entries m join ciphertexts c on c.id = m.ciphertext_id
        where m.device_id = ? and m.seq > ? and m.expires_at > ? order by m.seq limit ?`,
@@ -142,9 +142,8 @@ export class SqliteMailbox implements SqliteMailboxPath {
       const entry = this.deleteEntry.get(deviceId, seq)
       if (entry === undefined) continue
       deleted++
-      const ciphertext = this.dropRef.get(entry.ciphertext_id)
-      // A ciphertext lives exactly as long as its last undelivered entry.
-      if (ciphertext !== undefined && ciphertext.refs <= 0) this.deleteCiphertext.run(entry.ciphertext_id)
+      // A ciphertext lives exactly as long as its last undelivered entry (most have only one).
+      if (this.deleteLastRef.run(entry.ciphertext_id).changes === 0) this.dropRef.run(entry.ciphertext_id)
     }
     return deleted
   }
