@@ -2,6 +2,7 @@ import { MLS_CIPHERSUITE } from "@kith/protocol"
 import { ed25519 } from "@noble/curves/ed25519.js"
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 import {
+  acceptAll,
   createApplicationMessage,
   createCommit,
   createGroup,
@@ -13,9 +14,11 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
+  processMessage,
   processPrivateMessage,
   type CiphersuiteImpl,
   type CiphersuiteName,
+  type ClientState,
   type CryptoProvider,
 } from "ts-mls"
 import { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js"
@@ -181,9 +184,85 @@ describe("the MLS crypto provider", () => {
     "the pure-JS fallback": fallback,
   }
 
-  it("uses node:crypto for signatures, HKDF and encryption on Node, and pure JS in the fallback", async () => {
-    expect(await kithCryptoProvider()).toMatchObject({ nativeSignatures: true, nativeSymmetric: true })
-    expect(fallback).toMatchObject({ nativeSignatures: false, nativeSymmetric: false })
+  it("uses node:crypto for signatures, HKDF, encryption and X-Wing's X25519 on Node, and pure JS in the fallback", async () => {
+    expect(await kithCryptoProvider()).toMatchObject({
+      nativeSignatures: true,
+      nativeSymmetric: true,
+      nativeX25519: true,
+    })
+    expect(fallback).toMatchObject({ nativeSignatures: false, nativeSymmetric: false, nativeX25519: false })
+  })
+
+  it("members on the native path and on the pure-JS fallback take turns committing, each processing the others' update paths", async () => {
+    const name = MLS_CIPHERSUITE as CiphersuiteName
+    const nativeSuite = await suite(name, await kithCryptoProvider())
+    const pureSuite = await suite(name, fallback)
+    const members = [
+      { who: "alice", cs: nativeSuite },
+      { who: "bob", cs: pureSuite },
+      { who: "carol", cs: nativeSuite },
+      { who: "dave", cs: pureSuite },
+    ]
+    const packages = await Promise.all(
+      members.map(({ who, cs }) =>
+        generateKeyPackage(
+          { credentialType: "basic", identity: new TextEncoder().encode(who) },
+          defaultCapabilities(),
+          defaultLifetime,
+          [],
+          cs,
+        ),
+      ),
+    )
+    const group = await createGroup(
+      new Uint8Array(16),
+      packages[0]!.publicPackage,
+      packages[0]!.privatePackage,
+      [],
+      nativeSuite,
+    )
+    const adds = await createCommit(
+      { state: group, cipherSuite: nativeSuite },
+      {
+        extraProposals: packages
+          .slice(1)
+          .map((p) => ({ proposalType: "add" as const, add: { keyPackage: p.publicPackage } })),
+        ratchetTreeExtension: true,
+      },
+    )
+    const states: ClientState[] = [adds.newState]
+    for (let i = 1; i < members.length; i++)
+      states.push(
+        await joinGroup(
+          adds.welcome!,
+          packages[i]!.publicPackage,
+          packages[i]!.privatePackage,
+          emptyPskIndex,
+          members[i]!.cs,
+        ),
+      )
+    // Each commit carries an update path sealed to the others' node keys; every round changes them all.
+    for (let round = 0; round < 2; round++)
+      for (let committer = 0; committer < members.length; committer++) {
+        const made = await createCommit({ state: states[committer]!, cipherSuite: members[committer]!.cs })
+        if (made.commit.wireformat !== "mls_private_message") throw new Error("commits are sent encrypted")
+        for (let i = 0; i < members.length; i++) {
+          if (i === committer) continue
+          const result = await processMessage(
+            made.commit,
+            states[i]!,
+            emptyPskIndex,
+            acceptAll,
+            members[i]!.cs,
+          )
+          expect(result.kind).toBe("newState")
+          states[i] = result.newState
+        }
+        states[committer] = made.newState
+      }
+    const epochSecrets = states.map((s) => bytesToHex(s.keySchedule.epochAuthenticator))
+    expect(new Set(epochSecrets).size).toBe(1)
+    expect(states[0]!.groupContext.epoch).toBe(9n)
   })
 
   for (const [other, provider] of Object.entries(others))
