@@ -4,7 +4,7 @@ import { nobleKdf, nodeKdf } from "./hkdf"
 import { platformEd25519 } from "./nativeEd25519"
 import { nodeChaCha20Poly1305 } from "./nodeAead"
 import { nodeCrypto, type NodeCrypto } from "./nodeCrypto"
-import { nodeX25519IfCorrect, type X25519Derive } from "./nodeX25519"
+import { nodeX25519Crypto, nodeX25519IfCorrect, type X25519Derive } from "./nodeX25519"
 import { hpkeWithKem, XWingWithX25519 } from "./nodeXWing"
 
 /**
@@ -73,6 +73,7 @@ export function providerWith(
 /** The fastest parts this platform has, pure JS otherwise. */
 export async function kithCryptoProvider(): Promise<KithCryptoProvider> {
   const { signature, native } = await platformEd25519()
-  const node = nodeCrypto()
-  return providerWith(signature, native, node, node && (await nodeX25519IfCorrect(node)))
+  const x25519Module = nodeX25519Crypto()
+  const x25519 = x25519Module && (await nodeX25519IfCorrect(x25519Module))
+  return providerWith(signature, native, nodeCrypto(), x25519)
 }

@@ -1,7 +1,7 @@
 /**
  * Node's built-in crypto module (OpenSSL), where the engine runs on Node.
  *
- * Its HMAC, ChaCha20-Poly1305, Ed25519 and X25519 are native and synchronous: no
+ * Its HMAC, ChaCha20-Poly1305 and Ed25519 are native and synchronous: no
  * promise, no job on another thread. WebCrypto, the only native crypto a
  * browser has, answers every call through a promise settled from a worker
  * thread, and that round trip costs more than signing itself. Core stays platform-neutral: the
@@ -12,12 +12,8 @@
 /** The few members of node:crypto that Kith's MLS provider uses. */
 export interface NodeCrypto {
   createHmac(algorithm: string, key: Uint8Array): NodeHmac
-  createPrivateKey(
-    key: { key: Uint8Array; format: "der"; type: "pkcs8" } | { key: NodeOkpJwk; format: "jwk" },
-  ): NodeKeyObject
-  createPublicKey(
-    key: { key: Uint8Array; format: "der"; type: "spki" } | { key: NodeOkpJwk; format: "jwk" },
-  ): NodeKeyObject
+  createPrivateKey(key: { key: Uint8Array; format: "der"; type: "pkcs8" }): NodeKeyObject
+  createPublicKey(key: { key: Uint8Array; format: "der"; type: "spki" }): NodeKeyObject
   createCipheriv(
     algorithm: "chacha20-poly1305",
     key: Uint8Array,
@@ -32,15 +28,6 @@ export interface NodeCrypto {
   ): NodeDecipher
   sign(algorithm: null, data: Uint8Array, key: NodeKeyObject): Uint8Array
   verify(algorithm: null, data: Uint8Array, key: NodeKeyObject, signature: Uint8Array): boolean
-  diffieHellman(keys: { privateKey: NodeKeyObject; publicKey: NodeKeyObject }): Uint8Array
-}
-
-/** An RFC 8037 key (Ed25519, X25519) as JSON: base64url coordinates, d for a private key. */
-export interface NodeOkpJwk {
-  kty: "OKP"
-  crv: "X25519"
-  x: string
-  d?: string
 }
 
 export interface NodeHmac {

@@ -1,10 +1,9 @@
 import { x25519 } from "@noble/curves/ed25519.js"
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js"
 import { describe, expect, it } from "vitest"
-import { nodeCrypto } from "./nodeCrypto"
-import { nodeX25519, nodeX25519IfCorrect } from "./nodeX25519"
+import { nodeX25519, nodeX25519Crypto, nodeX25519IfCorrect } from "./nodeX25519"
 
-const node = nodeCrypto()!
+const node = nodeX25519Crypto()!
 const native = nodeX25519(node)
 
 /** RFC 7748 §5.2 (single multiplications) and §6.1 (Alice's and Bob's key agreement). */

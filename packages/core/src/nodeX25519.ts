@@ -1,5 +1,5 @@
 import { x25519 } from "@noble/curves/ed25519.js"
-import type { NodeCrypto, NodeOkpJwk } from "./nodeCrypto"
+import { nodeCrypto, type NodeKeyObject } from "./nodeCrypto"
 
 /**
  * X25519 (RFC 7748) on Node's native crypto, for the X25519 half of X-Wing
@@ -10,6 +10,26 @@ import type { NodeCrypto, NodeOkpJwk } from "./nodeCrypto"
 export interface X25519Derive {
   /** The shared secret of a 32-byte secret scalar and a 32-byte u-coordinate; throws for an all-zero result. */
   derive(secretKey: Uint8Array, publicKey: Uint8Array): Promise<Uint8Array>
+}
+
+/** The members of node:crypto that X25519 uses (nodeCrypto.ts lists the provider's others). */
+export interface NodeX25519Crypto {
+  createPrivateKey(key: { key: OkpJwk; format: "jwk" }): NodeKeyObject
+  createPublicKey(key: { key: OkpJwk; format: "jwk" }): NodeKeyObject
+  diffieHellman(keys: { privateKey: NodeKeyObject; publicKey: NodeKeyObject }): Uint8Array
+}
+
+/** An RFC 8037 X25519 key as JSON: base64url coordinates, `d` for a private key. */
+interface OkpJwk {
+  kty: "OKP"
+  crv: "X25519"
+  x: string
+  d?: string
+}
+
+/** node:crypto's X25519 on Node, undefined elsewhere; found as nodeCrypto.ts finds the module. */
+export function nodeX25519Crypto(): NodeX25519Crypto | undefined {
+  return nodeCrypto() as unknown as NodeX25519Crypto | undefined
 }
 
 /**
@@ -23,11 +43,11 @@ export interface X25519Derive {
  */
 const PLACEHOLDER_X = "A".repeat(43)
 
-export function nodeX25519(node: NodeCrypto): X25519Derive {
+export function nodeX25519(node: NodeX25519Crypto): X25519Derive {
   return {
     async derive(secretKey, publicKey) {
       if (secretKey.length !== 32 || publicKey.length !== 32) throw new Error("X25519 keys are 32 bytes")
-      const secret: NodeOkpJwk = { kty: "OKP", crv: "X25519", x: PLACEHOLDER_X, d: base64url(secretKey) }
+      const secret: OkpJwk = { kty: "OKP", crv: "X25519", x: PLACEHOLDER_X, d: base64url(secretKey) }
       const privateKey = node.createPrivateKey({ key: secret, format: "jwk" })
       const peer = node.createPublicKey({
         key: { kty: "OKP", crv: "X25519", x: base64url(publicKey) },
@@ -44,7 +64,7 @@ export function nodeX25519(node: NodeCrypto): X25519Derive {
  * a random peer value (its top bit set, which both must ignore), else
  * undefined: Kith then keeps the library's pure-JS X25519.
  */
-export async function nodeX25519IfCorrect(node: NodeCrypto): Promise<X25519Derive | undefined> {
+export async function nodeX25519IfCorrect(node: NodeX25519Crypto): Promise<X25519Derive | undefined> {
   try {
     const candidate = nodeX25519(node)
     const secretKey = x25519.utils.randomSecretKey()
