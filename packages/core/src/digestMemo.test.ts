@@ -2,7 +2,7 @@ import { bytesToHex } from "@noble/hashes/utils.js"
 import { sha512 } from "@noble/hashes/sha2.js"
 import { nobleCryptoProvider, getCiphersuiteFromName } from "ts-mls"
 import { describe, expect, it } from "vitest"
-import { memoizedDigest } from "./digestMemo"
+import { memoizedDigest, MIN_REMEMBERED_BYTES } from "./digestMemo"
 
 describe("remembered digests", () => {
   it("give the same digest as hashing, for inputs that differ in one byte, and never share the returned bytes", async () => {
@@ -48,6 +48,22 @@ describe("remembered digests", () => {
     for (let value = 0; value < 256; value++) {
       const input = new Uint8Array(300).fill(value)
       expect(bytesToHex(await hash.digest(input))).toBe(bytesToHex(sha512(input)))
+    }
+  })
+
+  it("hashes an input again below the threshold, and once from it up (a blank parent's 134-byte tree-hash input is remembered)", async () => {
+    const base = (
+      await nobleCryptoProvider.getCiphersuiteImpl(
+        getCiphersuiteFromName("MLS_256_XWING_CHACHA20POLY1305_SHA512_Ed25519"),
+      )
+    ).hash
+    let hashed = 0
+    const hash = memoizedDigest({ ...base, digest: async (data) => (hashed++, base.digest(data)) })
+    for (const length of [MIN_REMEMBERED_BYTES - 1, MIN_REMEMBERED_BYTES, 134]) {
+      const input = crypto.getRandomValues(new Uint8Array(length))
+      hashed = 0
+      for (let i = 0; i < 3; i++) expect(bytesToHex(await hash.digest(input))).toBe(bytesToHex(sha512(input)))
+      expect(hashed).toBe(length < MIN_REMEMBERED_BYTES ? 3 : 1)
     }
   })
 })
