@@ -1,9 +1,12 @@
+import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import BetterSqlite3 from "better-sqlite3"
 import { afterAll, describe, expect, it } from "vitest"
 import { Checkpointer } from "./checkpointer"
+
+const checkpointerModule = new URL("./checkpointer.ts", import.meta.url).pathname
 
 const dir = mkdtempSync(join(tmpdir(), "kith-checkpointer-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -27,5 +30,22 @@ describe("Checkpointer", () => {
     await expect.poll(() => statSync(file).size, { timeout: 5000 }).toBeGreaterThan(before + 2 * 1024 * 1024)
     await checkpointer.stop()
     raw.close()
+  })
+
+  it("is waited for when it stops, even in a process with nothing else to do", () => {
+    // Shutting down must finish: a process whose last work is stopping the worker used to end mid-way.
+    const script = `
+      import BetterSqlite3 from "better-sqlite3"
+      import { Checkpointer } from ${JSON.stringify(checkpointerModule)}
+      const raw = new BetterSqlite3(${JSON.stringify(join(dir, "alone.sqlite"))})
+      raw.pragma("journal_mode = WAL")
+      await new Checkpointer(raw, () => {}).stop()
+      console.log("stopped")
+    `
+    const run = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 30_000,
+    })
+    expect(run.stdout.trim()).toBe("stopped")
   })
 })

@@ -73,6 +73,8 @@ export class Checkpointer {
   async stop(): Promise<void> {
     this.stopping = true
     const exited = new Promise((resolve) => this.worker.once("exit", resolve))
+    // Held again while it stops: otherwise a process with nothing else to do ends before hearing it did.
+    this.worker.ref()
     this.worker.postMessage("stop")
     await exited
   }
