@@ -27,7 +27,7 @@ export function renderRelayMarkdown(relay: RelayReport): string {
   const lines = [
     `## Relay: closed loop (window ${s.window}, ${s.payloadBytes}-byte payloads, ${s.messages.toLocaleString("en-US")} measured messages a run after ${s.warmupPerSender} per device of warm-up, ${s.repeats} runs, ${s.largestRepeats} at the largest size)`,
     "",
-    "Kith: durable (SQLite WAL, synchronous=FULL, Ok after the write is on disk) and acknowledged. Floor: a bare `ws` relay. Figures are min / median / max.",
+    "Kith: durable (SQLite WAL; the log is synced to disk before the sender's Ok) and acknowledged. Floor: a bare `ws` relay. Figures are min / median / max.",
     "",
     "| figure | Kith | floor | Kith / floor |",
     "|---|---|---|---|",
