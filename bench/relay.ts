@@ -1,5 +1,6 @@
 import { median, type RunFigures } from "./lib/stats"
 import { measureIdle, portOf, rssKiB, runLoad, spawnTs, stop, tempDir } from "./lib/processes"
+import { freePort } from "./lib/collectGarbage"
 
 export interface RelayScenario {
   /** Devices (in pairs) of the closed-loop runs, e.g. [200, 1000]. */
@@ -41,7 +42,9 @@ export interface TargetResult {
   rssAfterKiB?: number
 }
 
-function startServer(target: "kith" | "floor", dataDir: string) {
+/** Each server listens for an inspector on `inspectPort`, through which the idle figure collects its garbage. */
+function startServer(target: "kith" | "floor", dataDir: string, inspectPort: number) {
+  const inspect = [`--inspect=127.0.0.1:${inspectPort}`]
   return target === "kith"
     ? spawnTs(
         "packages/server/src/main.ts",
@@ -54,8 +57,10 @@ function startServer(target: "kith" | "floor", dataDir: string) {
           KITH_ANONYMOUS_REQUESTS_PER_MINUTE: "100000000",
         },
         0,
+        "ignore",
+        inspect,
       )
-    : spawnTs("bench/floor/relay.ts", [], {}, 0)
+    : spawnTs("bench/floor/relay.ts", [], {}, 0, "ignore", inspect)
 }
 
 /**
@@ -69,7 +74,8 @@ async function measure(
   openLoopRate: (closed: SizeResult[]) => number,
 ): Promise<TargetResult> {
   const data = tempDir(`kith-bench-${target}-`)
-  const server = startServer(target, data.path)
+  const inspectPort = await freePort()
+  const server = startServer(target, data.path, inspectPort)
   const pid = server.pid!
   const devicesFile = `${data.path}/devices.json`
   try {
@@ -90,7 +96,7 @@ async function measure(
     // Idle first, while the heap holds no garbage from the load runs (it would hide a few MiB).
     const idle =
       scenario.idleDevices > 0
-        ? await measureIdle({ target, url, devices: scenario.idleDevices, devicesFile }, pid)
+        ? await measureIdle({ target, url, devices: scenario.idleDevices, devicesFile }, pid, inspectPort)
         : undefined
     const closedLoop: SizeResult[] = []
     for (const devices of scenario.sizes) {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
+import { collectGarbage } from "./collectGarbage"
 
 const root = new URL("../..", import.meta.url).pathname
 const hasTaskset = spawnSync("taskset", ["--version"]).status === 0
@@ -14,8 +15,9 @@ export function spawnTs(
   env: Record<string, string>,
   core?: number,
   stdin: "ignore" | "pipe" = "ignore",
+  nodeFlags: string[] = [],
 ): ChildProcess {
-  const command = ["node", "--import", "tsx", join(root, entry), ...args]
+  const command = ["node", ...nodeFlags, "--import", "tsx", join(root, entry), ...args]
   const [file, ...rest] =
     hasTaskset && core !== undefined ? ["taskset", "-c", String(core), ...command] : command
   return spawn(file!, rest, {
@@ -64,11 +66,13 @@ export async function runLoad<T>(options: object): Promise<T> {
 
 /**
  * Server memory per idle connection: `bench/idle.ts` makes its devices, the
- * server's RSS is read, the devices connect and sit idle, and it is read again.
+ * server collects its garbage and its RSS is read, the devices connect and
+ * sit idle, and the same again.
  */
 export async function measureIdle(
   options: { target: "kith" | "floor"; url: string; devices: number; devicesFile?: string },
   serverPid: number,
+  serverInspectPort: number,
 ): Promise<{ connections: number; rssBeforeKiB: number; rssAfterKiB: number; perConnectionKiB: number }> {
   const child = spawnTs("bench/idle.ts", [JSON.stringify(options)], {}, 1, "pipe")
   const phases: string[] = []
@@ -87,7 +91,11 @@ export async function measureIdle(
       if (code !== undefined) throw new Error(`idle load exited (${code}) before "${phase}"`)
     }
   }
-  const settle = () => new Promise((r) => setTimeout(r, 3000))
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 2000))
+    await collectGarbage(serverInspectPort)
+    await new Promise((r) => setTimeout(r, 1000))
+  }
   try {
     await reach("ready")
     await settle()
