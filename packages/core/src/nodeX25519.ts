@@ -1,4 +1,5 @@
 import { x25519 } from "@noble/curves/ed25519.js"
+import { bytesEqual, toBase64Url } from "@kith/protocol"
 import { nodeCrypto, type NodeKeyObject } from "./nodeCrypto"
 
 /**
@@ -47,10 +48,10 @@ export function nodeX25519(node: NodeX25519Crypto): X25519Derive {
   return {
     async derive(secretKey, publicKey) {
       if (secretKey.length !== 32 || publicKey.length !== 32) throw new Error("X25519 keys are 32 bytes")
-      const secret: OkpJwk = { kty: "OKP", crv: "X25519", x: PLACEHOLDER_X, d: base64url(secretKey) }
+      const secret: OkpJwk = { kty: "OKP", crv: "X25519", x: PLACEHOLDER_X, d: toBase64Url(secretKey) }
       const privateKey = node.createPrivateKey({ key: secret, format: "jwk" })
       const peer = node.createPublicKey({
-        key: { kty: "OKP", crv: "X25519", x: base64url(publicKey) },
+        key: { kty: "OKP", crv: "X25519", x: toBase64Url(publicKey) },
         format: "jwk",
       })
       // OpenSSL refuses an all-zero shared secret (a low-order point), as the library's X25519 does.
@@ -75,19 +76,8 @@ export async function nodeX25519IfCorrect(node: NodeX25519Crypto): Promise<X2551
       await candidate.derive(secretKey, x25519.GuBytes),
       await candidate.derive(secretKey, peer),
     ]
-    return actual.every((bytes, i) => equal(bytes, expected[i]!)) ? candidate : undefined
+    return actual.every((bytes, i) => bytesEqual(bytes, expected[i]!)) ? candidate : undefined
   } catch {
     return undefined
   }
-}
-
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i])
-}
-
-/** RFC 4648 §5 base64url without padding, as JWK wants; keys are 32 bytes, so this stays cheap. */
-function base64url(bytes: Uint8Array): string {
-  let binary = ""
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")
 }
