@@ -88,7 +88,7 @@ export class GroupCommit {
     if (this.walSync !== undefined && this.canRunSynchronously(batch)) return this.flushSyncingLater(batch)
     try {
       const results = this.canRunSynchronously(batch)
-        ? this.raw!.transaction(() => batch.map((item) => item.sync!()))()
+        ? this.transactionOf(batch)
         : await this.db.transaction().execute(async (trx) => {
             const out: unknown[] = []
             for (const item of batch) out.push(item.sync ? item.sync() : await item.work!(trx))
@@ -129,10 +129,15 @@ export class GroupCommit {
     }
     this.syncModes.normal.run()
     try {
-      return raw.transaction(() => batch.map((item) => item.sync!()))()
+      return this.transactionOf(batch)
     } finally {
       this.syncModes.full.run()
     }
+  }
+
+  /** A batch of synchronous work as one transaction on the raw connection. */
+  private transactionOf(batch: Pending[]): unknown[] {
+    return this.raw!.transaction(() => batch.map((item) => item.sync!()))()
   }
 
   /** Only synchronous work, and no Kysely transaction open on the connection (it would nest). */
